@@ -1,0 +1,125 @@
+package io.safealloc.allocator.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.safealloc.api.Cause;
+
+/**
+ * The owners' accounts, indexed by the compact number stored in each live entry.
+ *
+ * <p>Opening and closing owners is rare (bundle start and stop) and synchronised; the allocation
+ * path only reads {@link #get}. An index is reused only after its account was closed, became
+ * quiescent (nothing live, nothing in flight) and its figures were merged into the totals of closed
+ * owners; indexes are handed out round-robin, so a reuse comes as late as possible.
+ */
+final class Accounts {
+
+    private volatile Account[] byIndex = new Account[64];
+    private int cursor;
+    private final List<Account> open = new ArrayList<>();
+    private final List<Account> closing = new ArrayList<>();
+    private final Map<String, Long> quotas = new ConcurrentHashMap<>();
+
+    // Figures of owners closed and merged: they stay in the global counters.
+    private long closedAllocations;
+    private long closedFrees;
+    private final long[] closedFailures = new long[Cause.values().length];
+
+    Account get(int index) {
+        return byIndex[index];
+    }
+
+    synchronized Account open(Owner owner) {
+        mergeQuiescent();
+        int index = freeIndex();
+        Account account = new Account(index, owner);
+        account.limit = quotas.getOrDefault(owner.name(), 0L);
+        byIndex[index] = account;
+        open.add(account);
+        return account;
+    }
+
+    private int freeIndex() {
+        Account[] slots = byIndex;
+        for (int n = 0; n < slots.length; n++) {
+            int i = (cursor + n) % slots.length;
+            if (slots[i] == null) {
+                cursor = i + 1;
+                return i;
+            }
+        }
+        if (slots.length == Entry.MAX_OWNERS) {
+            throw new IllegalStateException("more than " + Entry.MAX_OWNERS + " owners hold memory at once");
+        }
+        byIndex = Arrays.copyOf(slots, Math.min(slots.length * 2, Entry.MAX_OWNERS));
+        cursor = slots.length + 1;
+        return slots.length;
+    }
+
+    /** Moves a closed account (whose live entries have been released) out of the open list. */
+    synchronized void retire(Account account) {
+        if (open.remove(account)) {
+            closing.add(account);
+        }
+        mergeQuiescent();
+    }
+
+    private void mergeQuiescent() {
+        for (var it = closing.iterator(); it.hasNext();) {
+            Account a = it.next();
+            if (a.isQuiescent()) {
+                closedAllocations += a.allocations.get();
+                closedFrees += a.frees.get();
+                for (int c = 0; c < closedFailures.length; c++) {
+                    closedFailures[c] += a.failures.get(c);
+                }
+                byIndex[a.index] = null;
+                it.remove();
+            }
+        }
+    }
+
+    /** Sets (limit &gt; 0) or removes (0) the quota of every owner named {@code name}, now and later. */
+    synchronized void setQuota(String name, long limit) {
+        if (limit == 0) {
+            quotas.remove(name);
+        } else {
+            quotas.put(name, limit);
+        }
+        for (Account a : open) {
+            if (a.owner.name().equals(name)) {
+                a.limit = limit;
+            }
+        }
+    }
+
+    synchronized Map<String, Long> quotas() {
+        return Map.copyOf(quotas);
+    }
+
+    /** @return the open accounts */
+    synchronized List<Account> openAccounts() {
+        return List.copyOf(open);
+    }
+
+    /** Adds the figures of closed owners (merged or not yet) to {@code sums}: allocations, frees, failures... */
+    synchronized void addClosed(long[] sums) {
+        mergeQuiescent();
+        sums[0] += closedAllocations;
+        sums[1] += closedFrees;
+        for (int c = 0; c < closedFailures.length; c++) {
+            sums[2 + c] += closedFailures[c];
+        }
+        for (Account a : closing) {
+            sums[0] += a.allocations.get();
+            sums[1] += a.frees.get();
+            for (int c = 0; c < closedFailures.length; c++) {
+                sums[2 + c] += a.failures.get(c);
+            }
+        }
+    }
+}

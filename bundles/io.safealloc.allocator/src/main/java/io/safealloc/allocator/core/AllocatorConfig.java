@@ -1,0 +1,85 @@
+package io.safealloc.allocator.core;
+
+import io.safealloc.api.Recovery;
+
+/**
+ * The allocator's settings, validated on construction so that a bad configuration is rejected as a
+ * whole (and the previous one kept) instead of half applied.
+ *
+ * @param limit global budget in bytes, 0 for none
+ * @param warnPercent a {@code WARNING} is raised when usage crosses this percentage of
+ *     {@code limit} upward (1 to 100)
+ * @param maxAllocation the single-allocation cap in bytes; larger requests are {@code TOO_BIG}
+ * @param maxRetries how many times a {@code RETRY} decision is honoured for one call (0 to 100)
+ * @param defaultRecovery what the default handler decides: {@code ABORT} (production) or
+ *     {@code FAIL} (development)
+ * @param abortExitCode the process exit code after an abort (1 to 255)
+ */
+public record AllocatorConfig(long limit, int warnPercent, long maxAllocation, int maxRetries,
+        Recovery defaultRecovery, int abortExitCode) {
+
+    /** Exit code of a process ended by the default memory handler ({@code EX_SOFTWARE}). */
+    public static final int DEFAULT_ABORT_EXIT_CODE = 70;
+
+    /** No limit, warning at 85 %, no cap beyond what can be tracked, 3 retries, ABORT. */
+    public static final AllocatorConfig DEFAULTS = new AllocatorConfig(0, 85, Entry.MAX_SIZE, 3,
+            Recovery.ABORT, DEFAULT_ABORT_EXIT_CODE);
+
+    /**
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    public AllocatorConfig {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0 bytes (0 = no limit), was " + limit);
+        }
+        if (warnPercent < 1 || warnPercent > 100) {
+            throw new IllegalArgumentException("warnPercent must be between 1 and 100, was " + warnPercent);
+        }
+        if (maxAllocation < 0 || maxAllocation > Entry.MAX_SIZE) {
+            throw new IllegalArgumentException("maxAllocation must be between 0 and " + Entry.MAX_SIZE
+                    + " bytes, was " + maxAllocation);
+        }
+        if (maxRetries < 0 || maxRetries > 100) {
+            throw new IllegalArgumentException("maxRetries must be between 0 and 100, was " + maxRetries);
+        }
+        if (defaultRecovery != Recovery.ABORT && defaultRecovery != Recovery.FAIL) {
+            throw new IllegalArgumentException("defaultRecovery must be ABORT or FAIL, was " + defaultRecovery);
+        }
+        if (abortExitCode < 1 || abortExitCode > 255) {
+            throw new IllegalArgumentException("abortExitCode must be between 1 and 255, was " + abortExitCode);
+        }
+    }
+
+    /** @return the usage at which a WARNING is raised, 0 when there is no limit */
+    public long warnThreshold() {
+        if (limit == 0) {
+            return 0;
+        }
+        long threshold = limit <= Long.MAX_VALUE / 100 ? limit * warnPercent / 100 : limit / 100 * warnPercent;
+        return Math.max(1, threshold);
+    }
+
+    public AllocatorConfig withLimit(long newLimit) {
+        return new AllocatorConfig(newLimit, warnPercent, maxAllocation, maxRetries, defaultRecovery, abortExitCode);
+    }
+
+    public AllocatorConfig withWarnPercent(int percent) {
+        return new AllocatorConfig(limit, percent, maxAllocation, maxRetries, defaultRecovery, abortExitCode);
+    }
+
+    public AllocatorConfig withMaxAllocation(long max) {
+        return new AllocatorConfig(limit, warnPercent, max, maxRetries, defaultRecovery, abortExitCode);
+    }
+
+    public AllocatorConfig withMaxRetries(int retries) {
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, retries, defaultRecovery, abortExitCode);
+    }
+
+    public AllocatorConfig withDefaultRecovery(Recovery recovery) {
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, recovery, abortExitCode);
+    }
+
+    public AllocatorConfig withAbortExitCode(int code) {
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, defaultRecovery, code);
+    }
+}

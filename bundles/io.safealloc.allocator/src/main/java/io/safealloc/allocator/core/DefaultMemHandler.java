@@ -1,0 +1,40 @@
+package io.safealloc.allocator.core;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.function.Supplier;
+
+import io.safealloc.api.Cause;
+import io.safealloc.api.MemEvent;
+import io.safealloc.api.MemHandler;
+import io.safealloc.api.Recovery;
+
+/**
+ * What happens when no handler decided: as Ioto's default memory handler, log
+ * {@code Memory allocation error for N bytes} with the cause and the figures, and decide the
+ * configured default ({@code ABORT}, or {@code FAIL} for development). A {@code WARNING} is logged
+ * and otherwise ignored.
+ */
+final class DefaultMemHandler implements MemHandler {
+
+    private final Logger log;
+    private final Supplier<AllocatorConfig> config;
+
+    DefaultMemHandler(Logger log, Supplier<AllocatorConfig> config) {
+        this.log = log;
+        this.config = config;
+    }
+
+    @Override
+    public Recovery handle(MemEvent event) {
+        String details = event instanceof Event e ? e.describe() : event.toString();
+        if (event.cause() == Cause.WARNING) {
+            log.log(Level.WARNING, "Memory usage crossed the warning threshold: {0}", details);
+            return Recovery.DEFER;
+        }
+        Recovery decision = config.get().defaultRecovery();
+        log.log(Level.ERROR, "Memory allocation error for {0} bytes: {1}; default decision {2}",
+                String.valueOf(event.size()), details, decision);
+        return decision;
+    }
+}

@@ -1,0 +1,26 @@
+package io.safealloc.allocator.core;
+
+import java.util.Map;
+
+import io.safealloc.api.BundleStats;
+import io.safealloc.api.Cause;
+
+/** An immutable snapshot of one owner's account. */
+record Figures(long bundleId, String bundleName, long bytesInUse, long peak, long limit, long liveAllocations,
+        long allocations, long frees, Map<Cause, Long> failures) implements BundleStats {
+
+    static Figures of(Account a) {
+        long frees = a.frees.get();
+        long allocations = a.allocations.get();
+        return new Figures(a.owner.id(), a.owner.name(), a.inUse.get(), a.peak.get(), a.limit,
+                Math.max(0, allocations - frees), allocations, frees, failures(a.failures::get));
+    }
+
+    static Map<Cause, Long> failures(java.util.function.IntToLongFunction byOrdinal) {
+        var map = new java.util.EnumMap<Cause, Long>(Cause.class);
+        for (Cause c : Cause.values()) {
+            map.put(c, byOrdinal.applyAsLong(c.ordinal()));
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+}

@@ -1,0 +1,328 @@
+package io.safealloc.allocator.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live allocations: a lock-free map from address to one {@code long} of metadata (see
+ * {@link Entry}), in primitive arrays so that inserting and removing put nothing on the Java heap.
+ *
+ * <p>Open addressing with linear probing, split into {@value #SHARDS} shards so that threads rarely
+ * touch the same cache lines. Each slot is two longs, key then value. A key is claimed with a CAS
+ * to {@code address | PENDING}, the value written, then the bare key published; removal CASes the
+ * key to a tombstone, so of two threads freeing the same address exactly one wins. When a shard
+ * fills up, one thread migrates it: it freezes every slot (CAS to {@code key | FROZEN}, which makes
+ * concurrent CASes fail), copies the live entries into a right-sized table and publishes it; threads
+ * that meet a frozen slot wait for the new table (a migration is rare and amortised over many
+ * inserts; it never blocks other shards).
+ *
+ * <p>Keys are addresses aligned to at least 8 and at least 16 in value, so the low bits carry the
+ * slot states.
+ */
+final class LiveTable {
+
+    /** Returned by lookups that find nothing; never a valid {@link Entry} value. */
+    static final long NOT_FOUND = -1L;
+
+    private static final long EMPTY = 0;
+    private static final long PENDING = 1;
+    private static final long FROZEN = 2;
+    private static final long TOMBSTONE = 8;
+
+    private static final int SHARD_BITS = 6;
+    private static final int SHARDS = 1 << SHARD_BITS;
+    private static final int MIN_CAPACITY = 16;
+
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** Called for each entry removed by {@link #removeIf}. */
+    @FunctionalInterface
+    interface RemovedEntry {
+        void removed(long address, long value);
+    }
+
+    /** Selects entries by value. */
+    @FunctionalInterface
+    interface ValueFilter {
+        boolean test(long value);
+    }
+
+    /** Visits a live entry. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(long address, long value);
+    }
+
+    private static final class Table {
+        final long[] slots;
+        final int mask;
+        final int threshold;
+        final AtomicInteger used = new AtomicInteger();
+
+        Table(int capacity) {
+            slots = new long[capacity * 2];
+            mask = capacity - 1;
+            threshold = capacity - (capacity >> 2);
+        }
+    }
+
+    private static final class Shard {
+        volatile Table table = new Table(MIN_CAPACITY);
+        final AtomicBoolean migrating = new AtomicBoolean();
+    }
+
+    private final Shard[] shards = new Shard[SHARDS];
+
+    LiveTable() {
+        for (int i = 0; i < SHARDS; i++) {
+            shards[i] = new Shard();
+        }
+    }
+
+    /** @return whether {@code address} can be a key (aligned to 8 and above the slot states) */
+    static boolean isValidKey(long address) {
+        return address >= 16 && (address & 7) == 0;
+    }
+
+    private static long hash(long address) {
+        long h = address >>> 3;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+
+    private Shard shardOf(long hash) {
+        return shards[(int) (hash >>> (64 - SHARD_BITS))];
+    }
+
+    /** Adds a key that is not in the table (a fresh address from malloc, or a checked adoption). */
+    void insert(long address, long value) {
+        long h = hash(address);
+        Shard shard = shardOf(h);
+        retry:
+        for (;;) {
+            Table t = shard.table;
+            long[] s = t.slots;
+            int mask = t.mask;
+            int i = (int) h & mask;
+            for (int probes = 0; probes <= mask;) {
+                long k = (long) SLOTS.getVolatile(s, i << 1);
+                if (k == EMPTY || k == TOMBSTONE) {
+                    if (k == EMPTY && t.used.get() >= t.threshold) {
+                        migrate(shard, t);
+                        continue retry;
+                    }
+                    if (SLOTS.compareAndSet(s, i << 1, k, address | PENDING)) {
+                        if (k == EMPTY) {
+                            t.used.incrementAndGet();
+                        }
+                        s[(i << 1) + 1] = value;
+                        SLOTS.setVolatile(s, i << 1, address);
+                        return;
+                    }
+                    continue; // lost the slot: look at it again
+                }
+                if ((k & FROZEN) != 0) {
+                    awaitMigration(shard, t);
+                    continue retry;
+                }
+                i = (i + 1) & mask;
+                probes++;
+            }
+            migrate(shard, t);
+        }
+    }
+
+    /** @return the value stored for {@code address}, or {@link #NOT_FOUND} */
+    long get(long address) {
+        long h = hash(address);
+        Shard shard = shardOf(h);
+        retry:
+        for (;;) {
+            Table t = shard.table;
+            long[] s = t.slots;
+            int mask = t.mask;
+            int i = (int) h & mask;
+            for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+                long k = (long) SLOTS.getVolatile(s, i << 1);
+                if (k == EMPTY) {
+                    return NOT_FOUND;
+                }
+                if ((k & ~FROZEN) == address) {
+                    return s[(i << 1) + 1];
+                }
+                if ((k & FROZEN) != 0 && (k & ~FROZEN) == EMPTY) {
+                    awaitMigration(shard, t);
+                    continue retry;
+                }
+            }
+            return NOT_FOUND;
+        }
+    }
+
+    /**
+     * Removes {@code address}; of several threads removing the same address, exactly one gets its
+     * value.
+     *
+     * @return the value that was stored, or {@link #NOT_FOUND} when the address is not live
+     */
+    long remove(long address) {
+        long h = hash(address);
+        Shard shard = shardOf(h);
+        retry:
+        for (;;) {
+            Table t = shard.table;
+            long[] s = t.slots;
+            int mask = t.mask;
+            int i = (int) h & mask;
+            for (int probes = 0; probes <= mask;) {
+                long k = (long) SLOTS.getVolatile(s, i << 1);
+                if (k == EMPTY) {
+                    return NOT_FOUND;
+                }
+                if ((k & FROZEN) != 0) {
+                    awaitMigration(shard, t);
+                    continue retry;
+                }
+                if (k == address) {
+                    long value = s[(i << 1) + 1];
+                    if (SLOTS.compareAndSet(s, i << 1, address, TOMBSTONE)) {
+                        return value;
+                    }
+                    continue; // frozen or removed meanwhile: look again
+                }
+                i = (i + 1) & mask;
+                probes++;
+            }
+            return NOT_FOUND;
+        }
+    }
+
+    /** Visits every live entry (a weakly consistent snapshot: concurrent changes may or may not show). */
+    void forEach(EntryVisitor visitor) {
+        for (Shard shard : shards) {
+            long[] s = shard.table.slots;
+            for (int i = 0; i < s.length; i += 2) {
+                long k = (long) SLOTS.getVolatile(s, i);
+                long key = k & ~FROZEN;
+                if (key != EMPTY && key != TOMBSTONE && (k & PENDING) == 0) {
+                    visitor.visit(key, s[i + 1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes every entry whose value passes {@code filter}, including entries being inserted
+     * concurrently that are already visible, and reports each one removed by this call.
+     */
+    void removeIf(ValueFilter filter, RemovedEntry removed) {
+        for (Shard shard : shards) {
+            scan:
+            for (;;) {
+                Table t = shard.table;
+                long[] s = t.slots;
+                for (int i = 0; i < s.length; i += 2) {
+                    long k = (long) SLOTS.getVolatile(s, i);
+                    while ((k & PENDING) != 0) { // an insert is between claiming and publishing
+                        Thread.onSpinWait();
+                        k = (long) SLOTS.getVolatile(s, i);
+                    }
+                    if ((k & FROZEN) != 0) {
+                        awaitMigration(shard, t);
+                        continue scan;
+                    }
+                    if (k != EMPTY && k != TOMBSTONE) {
+                        long value = s[i + 1];
+                        if (filter.test(value)) {
+                            if (SLOTS.compareAndSet(s, i, k, TOMBSTONE)) {
+                                removed.removed(k, value);
+                            } else {
+                                i -= 2; // changed under us: look at the slot again
+                            }
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /** @return the number of slots held (for measuring the metadata cost) */
+    long capacity() {
+        long capacity = 0;
+        for (Shard shard : shards) {
+            capacity += shard.table.mask + 1;
+        }
+        return capacity;
+    }
+
+    private static void awaitMigration(Shard shard, Table old) {
+        int spins = 0;
+        while (shard.table == old) {
+            if (++spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the migrating thread may have been descheduled
+            }
+        }
+    }
+
+    private static void migrate(Shard shard, Table old) {
+        if (!shard.migrating.compareAndSet(false, true)) {
+            awaitMigration(shard, old);
+            return;
+        }
+        try {
+            if (shard.table != old) {
+                return; // somebody else migrated it already
+            }
+            long[] s = old.slots;
+            int live = 0;
+            for (int i = 0; i < s.length; i += 2) {
+                for (;;) {
+                    long k = (long) SLOTS.getVolatile(s, i);
+                    if ((k & PENDING) != 0) {
+                        Thread.onSpinWait();
+                    } else if (SLOTS.compareAndSet(s, i, k, k | FROZEN)) {
+                        if (k != EMPTY && k != TOMBSTONE) {
+                            live++;
+                        }
+                        break;
+                    }
+                }
+            }
+            Table fresh = new Table(capacityFor(live));
+            long[] f = fresh.slots;
+            int mask = fresh.mask;
+            for (int i = 0; i < s.length; i += 2) {
+                long key = s[i] & ~FROZEN;
+                if (key != EMPTY && key != TOMBSTONE) {
+                    int j = (int) hash(key) & mask;
+                    while (f[j << 1] != EMPTY) {
+                        j = (j + 1) & mask;
+                    }
+                    f[j << 1] = key;
+                    f[(j << 1) + 1] = s[i + 1];
+                }
+            }
+            fresh.used.set(live);
+            shard.table = fresh; // volatile write publishes the filled arrays
+        } finally {
+            shard.migrating.set(false);
+        }
+    }
+
+    /** Sized so that the live entries fill at most half of it: it grows again at three quarters. */
+    private static int capacityFor(int live) {
+        int capacity = MIN_CAPACITY;
+        while (capacity / 2 < live) {
+            capacity <<= 1;
+        }
+        return capacity;
+    }
+}

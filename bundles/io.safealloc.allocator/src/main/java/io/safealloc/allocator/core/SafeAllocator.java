@@ -1,0 +1,636 @@
+package io.safealloc.allocator.core;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import io.safealloc.api.AllocatorService;
+import io.safealloc.api.Budget;
+import io.safealloc.api.BundleStats;
+import io.safealloc.api.Cause;
+import io.safealloc.api.MemEvent;
+import io.safealloc.api.MemHandler;
+import io.safealloc.api.MemStats;
+import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.Recovery;
+
+/**
+ * The checked allocator: plain Java, usable without any framework.
+ *
+ * <p>Used directly, it is an {@link AllocatorService} whose allocations belong to
+ * {@link Owner#NONE}; {@link #open(Owner)} gives a view per owner (the OSGi layer opens one per
+ * bundle). Handlers: a ranked chain ({@link #handlers()}) and, after it, the memory handler set with
+ * {@link #setMemHandler} (Ioto's {@code rSetMemHandler}), and after that the built-in default.
+ *
+ * <p>Thread-safety: every public method is thread-safe. Allocation and free take no lock and
+ * allocate nothing on the Java heap but the returned segment: budgets are atomic reservations, the
+ * live allocations a lock-free primitive table. Handlers run on the allocating thread with no lock
+ * held.
+ */
+public final class SafeAllocator implements AllocatorService {
+
+    // Negative results of an allocation attempt; a non-negative result is an address.
+    private static final long LIMIT_GLOBAL = -1;
+    private static final long LIMIT_BUNDLE = -2;
+    private static final long FAILED = -3;
+    private static final long TOO_BIG = -4;
+
+    private static final int MALLOC = 0;
+    private static final int CALLOC = 1;
+    private static final int ALIGNED = 2;
+
+    /** What malloc guarantees on 64-bit platforms. */
+    private static final long MALLOC_ALIGNMENT = 16;
+    private static final int TOP_HOLDERS = 5;
+
+    private final NativeBackend backend;
+    private final Logger log;
+    private final LiveTable live = new LiveTable();
+    private final Accounts accounts = new Accounts();
+    private final AtomicLong inUse = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final HandlerChain handlers = new HandlerChain();
+    private final MemHandler defaultHandler;
+    private final AtomicBoolean aborted = new AtomicBoolean();
+    /** Set while this thread runs handlers: a failure inside a handler must not recurse into them. */
+    private final ThreadLocal<Boolean> deciding = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final OwnerView unowned;
+
+    private volatile AllocatorConfig config;
+    private volatile MemHandler memHandler;
+    private volatile AbortAction abortAction;
+
+    /** An allocator on libc with {@link AllocatorConfig#DEFAULTS}, ending the process on ABORT. */
+    public SafeAllocator() {
+        this(builder());
+    }
+
+    private SafeAllocator(Builder builder) {
+        this.backend = builder.backend;
+        this.log = builder.log;
+        this.config = builder.config;
+        this.abortAction = builder.abortAction;
+        this.defaultHandler = new DefaultMemHandler(log, () -> config);
+        this.unowned = open(Owner.NONE);
+    }
+
+    /** @return a builder, defaulting to libc, {@link AllocatorConfig#DEFAULTS} and process exit */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link SafeAllocator}. */
+    public static final class Builder {
+        private NativeBackend backend = LibcBackend.INSTANCE;
+        private AllocatorConfig config = AllocatorConfig.DEFAULTS;
+        private AbortAction abortAction = AbortAction.exitProcess(10_000);
+        private Logger log = System.getLogger("io.safealloc.allocator");
+
+        public Builder backend(NativeBackend value) {
+            backend = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder config(AllocatorConfig value) {
+            config = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder abortAction(AbortAction value) {
+            abortAction = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder logger(Logger value) {
+            log = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public SafeAllocator build() {
+            return new SafeAllocator(this);
+        }
+    }
+
+    // ---- configuration -------------------------------------------------------------------------
+
+    /** Applies a new configuration at once; live allocations and accounts are untouched. */
+    public void configure(AllocatorConfig newConfig) {
+        config = Objects.requireNonNull(newConfig);
+    }
+
+    public AllocatorConfig config() {
+        return config;
+    }
+
+    /** The ranked handlers, asked before the memory handler and the default. */
+    public HandlerChain handlers() {
+        return handlers;
+    }
+
+    /**
+     * Sets the memory handler asked after the ranked handlers (Ioto's {@code rSetMemHandler});
+     * {@code null} leaves only the built-in default, which logs and decides the configured
+     * {@code defaultRecovery}.
+     */
+    public void setMemHandler(MemHandler handler) {
+        memHandler = handler;
+    }
+
+    /** Replaces what an ABORT decision does (tests, or the OSGi layer's graceful shutdown). */
+    public void setAbortAction(AbortAction action) {
+        abortAction = Objects.requireNonNull(action);
+    }
+
+    /** Sets (limit &gt; 0) or removes (0) the quota of every owner with this name, now and later. */
+    public void setQuota(String ownerName, long limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("quota of " + ownerName + " must be >= 0 bytes, was " + limit);
+        }
+        accounts.setQuota(Objects.requireNonNull(ownerName), limit);
+    }
+
+    /**
+     * Opens an account for {@code owner}: what the returned view allocates is accounted to it, and
+     * closing the view frees what it still holds.
+     */
+    public OwnerView open(Owner owner) {
+        return new OwnerView(this, accounts.open(Objects.requireNonNull(owner)));
+    }
+
+    // ---- AllocatorService, on behalf of Owner.NONE ------------------------------------------------
+
+    @Override
+    public MemorySegment rAlloc(long size) {
+        return unowned.rAlloc(size);
+    }
+
+    @Override
+    public MemorySegment rAllocType(MemoryLayout layout) {
+        return unowned.rAllocType(layout);
+    }
+
+    @Override
+    public MemorySegment rRealloc(MemorySegment segment, long newSize) {
+        return unowned.rRealloc(segment, newSize);
+    }
+
+    @Override
+    public MemorySegment rMemdup(MemorySegment source) {
+        return unowned.rMemdup(source);
+    }
+
+    @Override
+    public void rFree(MemorySegment segment) {
+        free(segment);
+    }
+
+    @Override
+    public MemorySegment adopt(MemorySegment nativeMemory, long size) {
+        return unowned.adopt(nativeMemory, size);
+    }
+
+    // ---- the allocation paths -------------------------------------------------------------------
+
+    MemorySegment allocate(Account account, long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("rAlloc: size must be >= 0, was " + size);
+        }
+        long address = tryAllocate(account, size, MALLOC, MALLOC_ALIGNMENT);
+        if (address < 0) {
+            address = recover(account, size, address, () -> tryAllocate(account, size, MALLOC, MALLOC_ALIGNMENT));
+        }
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    MemorySegment allocateType(Account account, MemoryLayout layout) {
+        long size = layout.byteSize();
+        long alignment = layout.byteAlignment();
+        int kind = alignment <= MALLOC_ALIGNMENT ? CALLOC : ALIGNED;
+        long address = tryAllocate(account, size, kind, alignment);
+        if (address < 0) {
+            address = recover(account, size, address, () -> tryAllocate(account, size, kind, alignment));
+        }
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    MemorySegment duplicate(Account account, MemorySegment source) {
+        long size = source.byteSize();
+        MemorySegment copy = allocate(account, size);
+        MemorySegment.copy(source, 0, copy, 0, size);
+        return copy;
+    }
+
+    /**
+     * One attempt, no handlers: reserve the budgets, call libc, record the allocation.
+     *
+     * @return the address, or one of the negative causes
+     */
+    private long tryAllocate(Account account, long size, int kind, long alignment) {
+        AllocatorConfig c = config;
+        long block = Math.max(size, 1);
+        if (kind == ALIGNED) {
+            // aligned_alloc wants a multiple of the alignment; that is what gets accounted.
+            long rounded = (block + alignment - 1) & -alignment;
+            if (rounded < block) {
+                return TOO_BIG;
+            }
+            block = rounded;
+        }
+        long accounted = kind == ALIGNED ? block : size;
+        if (size > c.maxAllocation() || block > Entry.MAX_SIZE) {
+            return TOO_BIG;
+        }
+        long after = reserve(account, accounted, c);
+        if (after < 0) {
+            return after;
+        }
+        long address = switch (kind) {
+            case MALLOC -> backend.malloc(block);
+            case CALLOC -> backend.calloc(block);
+            default -> backend.alignedZeroed(alignment, block);
+        };
+        if (address == 0) {
+            unreserve(account, accounted);
+            return FAILED;
+        }
+        account.allocations.incrementAndGet();
+        record(account, address, accounted);
+        warnIfCrossed(account, accounted, after, c);
+        return address;
+    }
+
+    /**
+     * Reserves {@code bytes} on the global budget, then on the owner's quota, without a lock: a
+     * compare-and-set loop only where there is a limit to check.
+     *
+     * @return global bytes in use after the reservation, or {@link #LIMIT_GLOBAL} /
+     *     {@link #LIMIT_BUNDLE} with nothing reserved
+     */
+    private long reserve(Account account, long bytes, AllocatorConfig c) {
+        long limit = c.limit();
+        long after;
+        if (limit == 0) {
+            after = inUse.addAndGet(bytes);
+        } else {
+            long current;
+            do {
+                current = inUse.get();
+                after = current + bytes;
+                if (after > limit) {
+                    return LIMIT_GLOBAL;
+                }
+            } while (!inUse.compareAndSet(current, after));
+        }
+        long quota = account.limit;
+        long mine;
+        if (quota == 0) {
+            mine = account.inUse.addAndGet(bytes);
+        } else {
+            long current;
+            do {
+                current = account.inUse.get();
+                mine = current + bytes;
+                if (mine > quota) {
+                    inUse.addAndGet(-bytes);
+                    return LIMIT_BUNDLE;
+                }
+            } while (!account.inUse.compareAndSet(current, mine));
+        }
+        Account.raisePeak(account.peak, mine);
+        Account.raisePeak(peak, after);
+        return after;
+    }
+
+    private void unreserve(Account account, long bytes) {
+        account.inUse.addAndGet(-bytes);
+        inUse.addAndGet(-bytes);
+    }
+
+    /** Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. */
+    private void record(Account account, long address, long size) {
+        live.insert(address, Entry.of(size, account.index));
+        if (account.closed) {
+            // The owner was closed while this call was in flight and its release may have missed it.
+            if (live.remove(address) != LiveTable.NOT_FOUND) {
+                release(account, address, size);
+            }
+            throw closedError(account);
+        }
+    }
+
+    static IllegalStateException closedError(Account account) {
+        return new IllegalStateException("the allocator view of " + account.owner
+                + " is closed (the bundle released the service); nothing was allocated");
+    }
+
+    void free(MemorySegment segment) {
+        if (segment == null) {
+            return;
+        }
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("rFree: " + segment
+                    + " is heap memory, not memory from this allocator; nothing was freed");
+        }
+        long address = segment.address();
+        if (address == 0) {
+            return; // MemorySegment.NULL: free(NULL) is a no-op
+        }
+        long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
+        if (entry == LiveTable.NOT_FOUND) {
+            throw notLive("rFree", address);
+        }
+        release(accounts.get(Entry.owner(entry)), address, Entry.size(entry));
+    }
+
+    private static IllegalArgumentException notLive(String operation, long address) {
+        return new IllegalArgumentException(String.format("%s: 0x%x was not handed out by this allocator, "
+                + "is not the start of an allocation, or was already freed; nothing was changed", operation, address));
+    }
+
+    /** Frees a block already removed from the live table and credits its owner. */
+    private void release(Account account, long address, long size) {
+        backend.free(address, Math.max(size, 1));
+        account.frees.incrementAndGet();
+        // Bytes last: an account whose bytes and counts balance has nothing in flight (Accounts).
+        account.inUse.addAndGet(-size);
+        inUse.addAndGet(-size);
+    }
+
+    MemorySegment reallocate(Account caller, MemorySegment segment, long newSize) {
+        if (newSize < 0) {
+            throw new IllegalArgumentException("rRealloc: size must be >= 0, was " + newSize);
+        }
+        if (segment == null || segment.isNative() && segment.address() == 0) {
+            return allocate(caller, newSize);
+        }
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("rRealloc: " + segment
+                    + " is heap memory, not memory from this allocator; nothing was changed");
+        }
+        long address = segment.address();
+        // Claim the entry first: libc may hand the old address to another thread as soon as it moves.
+        long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
+        if (entry == LiveTable.NOT_FOUND) {
+            throw notLive("rRealloc", address);
+        }
+        Account owner = accounts.get(Entry.owner(entry));
+        long oldSize = Entry.size(entry);
+        long result = tryRealloc(owner, address, oldSize, newSize);
+        if (result < 0) {
+            try {
+                result = recover(owner, newSize, result, () -> tryRealloc(owner, address, oldSize, newSize));
+            } catch (MemoryAllocationException e) {
+                live.insert(address, entry); // as C realloc: the original stays valid and accounted
+                throw e;
+            }
+        }
+        return MemorySegment.ofAddress(result).reinterpret(newSize);
+    }
+
+    private long tryRealloc(Account owner, long address, long oldSize, long newSize) {
+        AllocatorConfig c = config;
+        if (newSize > c.maxAllocation()) {
+            return TOO_BIG;
+        }
+        long growth = newSize - oldSize;
+        long after = 0;
+        if (growth > 0) {
+            after = reserve(owner, growth, c);
+            if (after < 0) {
+                return after;
+            }
+        }
+        long result = backend.realloc(address, Math.max(newSize, 1));
+        if (result == 0) {
+            if (growth > 0) {
+                unreserve(owner, growth);
+            }
+            return FAILED;
+        }
+        if (growth < 0) {
+            unreserve(owner, -growth);
+        }
+        if (owner.closed) {
+            // Claimed before its owner's release scan: the scan could not free it, so this call does.
+            release(owner, result, newSize);
+            throw closedError(owner);
+        }
+        live.insert(result, Entry.of(newSize, owner.index));
+        if (growth > 0) {
+            warnIfCrossed(owner, growth, after, c);
+        }
+        return result;
+    }
+
+    MemorySegment adopt(Account account, MemorySegment memory, long size) {
+        Objects.requireNonNull(memory, "nativeMemory");
+        if (!memory.isNative()) {
+            throw new IllegalArgumentException("adopt: " + memory + " is heap memory, not memory from malloc");
+        }
+        long address = memory.address();
+        if (address == 0) {
+            throw new IllegalArgumentException("adopt: NULL cannot be adopted");
+        }
+        if (!LiveTable.isValidKey(address)) {
+            throw new IllegalArgumentException(String.format(
+                    "adopt: 0x%x is not aligned as malloc aligns (8 bytes), so it did not come from malloc", address));
+        }
+        if (size < 0 || size > Entry.MAX_SIZE) {
+            throw new IllegalArgumentException("adopt: size must be between 0 and " + Entry.MAX_SIZE + ", was " + size);
+        }
+        if (live.get(address) != LiveTable.NOT_FOUND) {
+            throw new IllegalArgumentException(String.format(
+                    "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", address));
+        }
+        // The memory exists already: it is accounted, never refused for budget reasons.
+        long after = inUse.addAndGet(size);
+        long mine = account.inUse.addAndGet(size);
+        Account.raisePeak(account.peak, mine);
+        Account.raisePeak(peak, after);
+        account.allocations.incrementAndGet();
+        record(account, address, size);
+        warnIfCrossed(account, size, after, config);
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    // ---- recovery -----------------------------------------------------------------------------
+
+    /**
+     * Asks the handlers about a failed attempt and acts on their decision until an attempt
+     * succeeds or the decision ends the call.
+     */
+    private long recover(Account account, long size, long failure, LongSupplier retry) {
+        long status = failure;
+        for (int attempt = 1;; attempt++) {
+            Event event = event(causeOf(status), budgetOf(status), size, account, attempt);
+            Recovery decision = decide(account, event);
+            if (decision == Recovery.RETRY && attempt <= config.maxRetries()) {
+                status = retry.getAsLong();
+                if (status >= 0) {
+                    return status;
+                }
+                continue;
+            }
+            if (decision == Recovery.ABORT) {
+                abort(event);
+            }
+            String why = decision == Recovery.RETRY
+                    ? "retries exhausted after " + config.maxRetries() + " retries"
+                    : "decision " + decision;
+            throw new MemoryAllocationException("Memory allocation error for " + size + " bytes: "
+                    + event.describe() + "; " + why, event, decision, stats());
+        }
+    }
+
+    private Recovery decide(Account account, Event event) {
+        account.failures.incrementAndGet(event.cause().ordinal());
+        if (deciding.get()) {
+            log.log(Level.DEBUG, "allocation failed inside a memory handler: FAIL without asking the handlers");
+            return Recovery.FAIL;
+        }
+        deciding.set(Boolean.TRUE);
+        try {
+            for (HandlerChain.Ranked ranked : handlers.snapshot()) {
+                Recovery decision = ask(ranked.handler(), event);
+                if (decision != Recovery.DEFER) {
+                    return decision;
+                }
+            }
+            MemHandler custom = memHandler;
+            if (custom != null) {
+                Recovery decision = ask(custom, event);
+                if (decision != Recovery.DEFER) {
+                    return decision;
+                }
+            }
+            return ask(defaultHandler, event);
+        } finally {
+            deciding.set(Boolean.FALSE);
+        }
+    }
+
+    private Recovery ask(MemHandler handler, MemEvent event) {
+        try {
+            Recovery decision = handler.handle(event);
+            return decision == null ? Recovery.DEFER : decision;
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            log.log(Level.ERROR, "memory handler " + handler + " threw; treated as DEFER", e);
+            return Recovery.DEFER;
+        }
+    }
+
+    private void warnIfCrossed(Account account, long bytes, long after, AllocatorConfig c) {
+        long threshold = c.warnThreshold();
+        if (threshold == 0 || after < threshold || after - bytes >= threshold) {
+            return;
+        }
+        Event event = event(Cause.WARNING, Budget.NONE, bytes, account, 1);
+        if (decide(account, event) == Recovery.ABORT) {
+            abort(event);
+        }
+    }
+
+    private void abort(MemEvent event) {
+        if (aborted.compareAndSet(false, true)) {
+            int exitCode = config.abortExitCode();
+            log.log(Level.ERROR, "Memory allocation error for {0} bytes: aborting, exit code {1}",
+                    String.valueOf(event.size()), exitCode);
+            abortAction.abort(event, exitCode);
+        }
+    }
+
+    private static Cause causeOf(long status) {
+        return status == FAILED ? Cause.FAIL : status == TOO_BIG ? Cause.TOO_BIG : Cause.LIMIT;
+    }
+
+    private static Budget budgetOf(long status) {
+        return status == LIMIT_GLOBAL ? Budget.GLOBAL : status == LIMIT_BUNDLE ? Budget.BUNDLE : Budget.NONE;
+    }
+
+    private Event event(Cause cause, Budget budget, long size, Account account, int attempt) {
+        return new Event(cause, size, inUse.get(), config.limit(), budget, account.inUse.get(), account.limit,
+                attempt, account.owner.id(), account.owner.name(), topHolders());
+    }
+
+    private List<BundleStats> topHolders() {
+        List<BundleStats> all = openFigures();
+        return List.copyOf(all.subList(0, Math.min(TOP_HOLDERS, all.size())));
+    }
+
+    // ---- owners and statistics ---------------------------------------------------------------
+
+    /** Closes an owner: frees what it still holds and reports it. */
+    Leaks close(Account account) {
+        account.closed = true;
+        long[] totals = new long[2];
+        List<Long> sample = new ArrayList<>();
+        live.removeIf(entry -> Entry.owner(entry) == account.index, (address, entry) -> {
+            long size = Entry.size(entry);
+            release(account, address, size);
+            totals[0]++;
+            totals[1] += size;
+            if (sample.size() < Leaks.SAMPLE) {
+                sample.add(size);
+            }
+        });
+        accounts.retire(account);
+        Leaks leaks = new Leaks(account.owner, totals[0], totals[1], List.copyOf(sample));
+        if (leaks.count() > 0) {
+            log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}): released",
+                    account.owner, leaks.count(), leaks.bytes(), leaks.sampleSizes());
+        }
+        return leaks;
+    }
+
+    private List<BundleStats> openFigures() {
+        List<BundleStats> figures = new ArrayList<>();
+        for (Account a : accounts.openAccounts()) {
+            if (a.owner != Owner.NONE || a.allocations.get() > 0) {
+                figures.add(Figures.of(a));
+            }
+        }
+        figures.sort(Comparator.comparingLong(BundleStats::bytesInUse).reversed());
+        return figures;
+    }
+
+    @Override
+    public MemStats stats() {
+        AllocatorConfig c = config;
+        long[] sums = new long[2 + Cause.values().length];
+        for (Account a : accounts.openAccounts()) {
+            sums[0] += a.allocations.get();
+            sums[1] += a.frees.get();
+            for (int i = 0; i < Cause.values().length; i++) {
+                sums[2 + i] += a.failures.get(i);
+            }
+        }
+        accounts.addClosed(sums);
+        return new Stats(MemEvent.NO_BUNDLE_ID, "all", inUse.get(), peak.get(), c.limit(),
+                Math.max(0, sums[0] - sums[1]), sums[0], sums[1], Figures.failures(i -> sums[2 + i]),
+                c.warnThreshold(), c.maxAllocation(), openFigures());
+    }
+
+    /** Visits every live allocation: address, size and owner (for leak reports and tools). */
+    public void forEachLive(LiveAllocationVisitor visitor) {
+        live.forEach((address, entry) -> {
+            Account a = accounts.get(Entry.owner(entry));
+            if (a != null) {
+                visitor.visit(address, Entry.size(entry), a.owner);
+            }
+        });
+    }
+
+    /** Receives one live allocation. */
+    @FunctionalInterface
+    public interface LiveAllocationVisitor {
+        void visit(long address, long size, Owner owner);
+    }
+}

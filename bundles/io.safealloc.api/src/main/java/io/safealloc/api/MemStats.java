@@ -1,0 +1,25 @@
+package io.safealloc.api;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A snapshot of the allocator's figures: global, and per bundle.
+ *
+ * <p><b>Implemented by</b> the allocator. Instances are immutable snapshots, safe to share. The
+ * global counters include bundles that have stopped; {@link #bundles()} lists those still holding
+ * an account (that is, using the service).
+ */
+@ProviderType
+public interface MemStats extends BundleStats {
+
+    /** @return the bytes at which a {@link Cause#WARNING} is raised, 0 when there is no limit */
+    long warnThreshold();
+
+    /** @return the single-allocation cap in bytes */
+    long maxAllocation();
+
+    /** @return the accounts of the bundles using the allocator, largest {@link #bytesInUse()} first */
+    List<BundleStats> bundles();
+}
