@@ -1,0 +1,208 @@
+package io.safealloc.allocator.core;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.safealloc.api.MemStats;
+import io.safealloc.api.Recovery;
+
+/** The allocation calls and their bad inputs, against real libc memory. */
+class AllocationTest {
+
+    private final FlakyBackend backend = new FlakyBackend();
+    private final AtomicInteger handlerCalls = new AtomicInteger();
+    private SafeAllocator allocator;
+
+    @BeforeEach
+    void setUp() {
+        allocator = SafeAllocator.builder().backend(backend).logger(new RecordingLogger())
+                .config(AllocatorConfig.DEFAULTS.withDefaultRecovery(Recovery.FAIL))
+                .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
+                .build();
+        allocator.handlers().add(e -> {
+            handlerCalls.incrementAndGet();
+            return Recovery.DEFER;
+        }, 0);
+    }
+
+    @AfterEach
+    void nothingLeaked() {
+        assertEquals(0, allocator.stats().bytesInUse(), "bytes in use after the test");
+        assertEquals(0, allocator.stats().liveAllocations(), "live allocations after the test");
+    }
+
+    @Test
+    void rAllocGivesAlignedWritableNativeMemoryAndRFreeReturnsIt() {
+        MemorySegment s = allocator.rAlloc(100);
+        assertTrue(s.isNative());
+        assertEquals(100, s.byteSize());
+        assertEquals(0, s.address() % 16, "16-byte aligned");
+        s.fill((byte) 7);
+        assertEquals(7, s.get(JAVA_BYTE, 99));
+        MemStats stats = allocator.stats();
+        assertEquals(100, stats.bytesInUse());
+        assertEquals(1, stats.allocations());
+        allocator.rFree(s);
+        assertEquals(0, allocator.stats().bytesInUse());
+        assertEquals(1, allocator.stats().frees());
+        assertEquals(100, allocator.stats().peak());
+    }
+
+    @Test
+    void sizeZeroIsAValidSegmentThatRFreeAccepts() {
+        MemorySegment a = allocator.rAlloc(0);
+        MemorySegment b = allocator.rAlloc(0);
+        assertEquals(0, a.byteSize());
+        assertNotEquals(MemorySegment.NULL, a);
+        assertNotEquals(a.address(), b.address(), "distinct allocations");
+        assertEquals(2, allocator.stats().liveAllocations());
+        allocator.rFree(a);
+        allocator.rFree(b);
+    }
+
+    @Test
+    void negativeSizeIsRejectedWithoutAskingAHandler() {
+        var e = assertThrows(IllegalArgumentException.class, () -> allocator.rAlloc(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> allocator.rRealloc(null, -5));
+        assertEquals(0, handlerCalls.get());
+        assertEquals(0, allocator.stats().allocations());
+    }
+
+    @Test
+    void rAllocTypeIsZeroedAndAlignedToTheLayout() {
+        MemoryLayout point = MemoryLayout.structLayout(JAVA_INT.withName("x"), JAVA_INT.withName("y"),
+                JAVA_LONG.withName("t"));
+        MemorySegment p = allocator.rAllocType(point);
+        assertEquals(16, p.byteSize());
+        assertEquals(0L, p.get(JAVA_LONG, 0) | p.get(JAVA_LONG, 8));
+        MemoryLayout cacheLine = MemoryLayout.sequenceLayout(3, JAVA_LONG).withByteAlignment(256);
+        MemorySegment c = allocator.rAllocType(cacheLine);
+        assertEquals(0, c.address() % 256, "aligned to the layout");
+        assertEquals(24, c.byteSize());
+        for (long i = 0; i < 24; i++) {
+            assertEquals(0, c.get(JAVA_BYTE, i));
+        }
+        assertEquals(16 + 256, allocator.stats().bytesInUse(), "over-aligned blocks account their rounded size");
+        allocator.rFree(p);
+        allocator.rFree(c);
+        assertThrows(NullPointerException.class, () -> allocator.rAllocType(null));
+    }
+
+    @Test
+    void rReallocPreservesContentsAndMovesTheAccount() {
+        MemorySegment s = allocator.rAlloc(16);
+        s.fill((byte) 3);
+        MemorySegment grown = allocator.rRealloc(s, 1 << 20);
+        assertEquals(1 << 20, grown.byteSize());
+        for (int i = 0; i < 16; i++) {
+            assertEquals(3, grown.get(JAVA_BYTE, i));
+        }
+        assertEquals(1 << 20, allocator.stats().bytesInUse());
+        MemorySegment shrunk = allocator.rRealloc(grown, 8);
+        assertEquals(8, allocator.stats().bytesInUse());
+        assertEquals(3, shrunk.get(JAVA_BYTE, 7));
+        assertEquals(1, allocator.stats().allocations(), "a resize is not a new allocation");
+        allocator.rFree(shrunk);
+    }
+
+    @Test
+    void rReallocOfNullOrNULLAllocates() {
+        MemorySegment a = allocator.rRealloc(null, 10);
+        MemorySegment b = allocator.rRealloc(MemorySegment.NULL, 20);
+        assertEquals(30, allocator.stats().bytesInUse());
+        allocator.rFree(a);
+        allocator.rFree(b);
+    }
+
+    @Test
+    void rReallocOfFreedOrForeignMemoryIsRejected() {
+        MemorySegment s = allocator.rAlloc(8);
+        allocator.rFree(s);
+        var e = assertThrows(IllegalArgumentException.class, () -> allocator.rRealloc(s, 16));
+        assertTrue(e.getMessage().startsWith("rRealloc:"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> allocator.rRealloc(MemorySegment.ofArray(new byte[4]), 8));
+    }
+
+    @Test
+    void rMemdupCopiesHeapAndNativeSources() {
+        MemorySegment copy = allocator.rMemdup(MemorySegment.ofArray(new byte[] {1, 2, 3}));
+        assertTrue(copy.isNative());
+        assertArrayEquals(new byte[] {1, 2, 3}, copy.toArray(JAVA_BYTE));
+        MemorySegment second = allocator.rMemdup(copy);
+        assertNotEquals(copy.address(), second.address());
+        assertArrayEquals(new byte[] {1, 2, 3}, second.toArray(JAVA_BYTE));
+        allocator.rFree(copy);
+        allocator.rFree(second);
+    }
+
+    @Test
+    void rFreeIgnoresNullAndNULL() {
+        allocator.rFree(null);
+        allocator.rFree(MemorySegment.NULL);
+        assertEquals(0, allocator.stats().frees());
+    }
+
+    @Test
+    void rFreeRejectsDoubleFreeWithoutReachingLibc() {
+        MemorySegment s = allocator.rAlloc(32);
+        allocator.rFree(s);
+        int freesBefore = backend.frees.get();
+        var e = assertThrows(IllegalArgumentException.class, () -> allocator.rFree(s));
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+        assertEquals(freesBefore, backend.frees.get(), "libc free not called");
+        assertEquals(1, allocator.stats().frees());
+    }
+
+    @Test
+    void rFreeRejectsHeapSlicesAndOtherAllocatorsMemory() {
+        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(MemorySegment.ofArray(new long[2])));
+        MemorySegment s = allocator.rAlloc(64);
+        var inside = assertThrows(IllegalArgumentException.class, () -> allocator.rFree(s.asSlice(16)));
+        assertTrue(inside.getMessage().contains("not the start of an allocation"), inside.getMessage());
+        SafeAllocator other = new SafeAllocator();
+        MemorySegment foreign = other.rAlloc(64);
+        int freesBefore = backend.frees.get();
+        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(foreign));
+        assertEquals(freesBefore, backend.frees.get());
+        assertEquals(64, allocator.stats().bytesInUse(), "accounting unchanged");
+        other.rFree(foreign); // still valid for its own allocator
+        allocator.rFree(s);
+    }
+
+    @Test
+    void adoptTakesOwnershipOfMallocMemory() {
+        long raw = LibcBackend.INSTANCE.malloc(48);
+        MemorySegment adopted = allocator.adopt(MemorySegment.ofAddress(raw), 48);
+        assertEquals(48, adopted.byteSize());
+        assertEquals(48, allocator.stats().bytesInUse());
+        var twice = assertThrows(IllegalArgumentException.class, () -> allocator.adopt(MemorySegment.ofAddress(raw), 48));
+        assertTrue(twice.getMessage().contains("already owned"), twice.getMessage());
+        allocator.rFree(adopted);
+        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(adopted));
+    }
+
+    @Test
+    void adoptRejectsWhatCannotComeFromMalloc() {
+        assertThrows(IllegalArgumentException.class, () -> allocator.adopt(MemorySegment.NULL, 8));
+        assertThrows(IllegalArgumentException.class, () -> allocator.adopt(MemorySegment.ofArray(new byte[8]), 8));
+        assertThrows(IllegalArgumentException.class, () -> allocator.adopt(MemorySegment.ofAddress(0x1003), 8));
+        assertThrows(IllegalArgumentException.class, () -> allocator.adopt(MemorySegment.ofAddress(0x1000), -1));
+        assertThrows(NullPointerException.class, () -> allocator.adopt(null, 8));
+        assertEquals(0, allocator.stats().allocations());
+    }
+}
