@@ -1,0 +1,39 @@
+package io.safealloc.allocator.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/**
+ * Configuration of PID {@value AllocatorComponent#PID}; the id equals the PID so that tools that
+ * look metatype up by PID (Kura, the Felix web console) find it.
+ */
+@ObjectClassDefinition(id = AllocatorComponent.PID, name = "SafeAlloc allocator",
+        description = "Budget and recovery policy of the checked native-memory allocator")
+public @interface AllocatorConfiguration {
+
+    @AttributeDefinition(description = "Global budget in bytes for all bundles together; 0 = no limit")
+    long limit() default 0;
+
+    @AttributeDefinition(min = "1", max = "100",
+            description = "A WARNING event is raised when usage crosses this percentage of the limit upward")
+    int warnPercent() default 85;
+
+    @AttributeDefinition(description = "Largest single allocation in bytes (bigger ones are TOO_BIG); 0 = no cap")
+    long maxAllocation() default 0;
+
+    @AttributeDefinition(min = "0", max = "100", description = "How many RETRY decisions one call honours")
+    int maxRetries() default 3;
+
+    @AttributeDefinition(description = "Decision of the default handler when no MemHandler decides",
+            options = {@Option(label = "ABORT: stop the framework and exit (production)", value = "ABORT"),
+                    @Option(label = "FAIL: throw MemoryAllocationException (development)", value = "FAIL")})
+    String defaultRecovery() default "ABORT";
+
+    @AttributeDefinition(min = "1", max = "255", description = "Process exit code after an ABORT")
+    int abortExitCode() default 70;
+
+    @AttributeDefinition(min = "1",
+            description = "Seconds the framework may take to stop after an ABORT before the process is ended anyway")
+    int abortTimeoutSeconds() default 10;
+}

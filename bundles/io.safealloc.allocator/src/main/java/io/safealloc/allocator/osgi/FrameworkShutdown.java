@@ -1,0 +1,60 @@
+package io.safealloc.allocator.osgi;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.launch.Framework;
+
+import io.safealloc.allocator.core.AbortAction;
+import io.safealloc.api.MemEvent;
+
+/**
+ * ABORT in OSGi: stop the framework so that every bundle gets its normal stop (and can save its
+ * state), then end the process with the configured exit code so that the supervisor (systemd, a
+ * container runtime) restarts it. A stop that hangs is cut off after {@code abortTimeoutSeconds}.
+ *
+ * <p>The exit code must survive the launcher: when the framework stops, the launcher may call
+ * {@code System.exit(0)} on its own. A shutdown hook registered first halts with the configured code,
+ * so whichever exit comes first, the process ends with it.
+ */
+final class FrameworkShutdown implements AbortAction {
+
+    private final Bundle systemBundle;
+    private final IntSupplier timeoutSeconds;
+    private final Logger log;
+
+    FrameworkShutdown(Bundle systemBundle, IntSupplier timeoutSeconds, Logger log) {
+        this.systemBundle = systemBundle;
+        this.timeoutSeconds = timeoutSeconds;
+        this.log = log;
+    }
+
+    @Override
+    public void abort(MemEvent event, int exitCode) {
+        long timeoutMillis = TimeUnit.SECONDS.toMillis(timeoutSeconds.getAsInt());
+        log.log(Level.ERROR, "stopping the OSGi framework and exiting with code {0} (cut off after {1} ms)",
+                exitCode, timeoutMillis);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(exitCode),
+                "safealloc-exit-code"));
+        Thread.ofPlatform().name("safealloc-abort").start(() -> {
+            try {
+                systemBundle.stop();
+                if (systemBundle instanceof Framework framework) {
+                    framework.waitForStop(timeoutMillis);
+                }
+            } catch (BundleException | RuntimeException e) {
+                log.log(Level.ERROR, "the framework could not be stopped cleanly", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (systemBundle.getState() != Bundle.RESOLVED) {
+                log.log(Level.ERROR, "the framework did not stop within {0} ms: ending the process", timeoutMillis);
+            }
+            System.exit(exitCode);
+        });
+    }
+}
