@@ -618,6 +618,14 @@ public final class SafeAllocator implements AllocatorService {
                 c.warnThreshold(), c.maxAllocation(), openFigures());
     }
 
+    /**
+     * @return the bytes the allocator holds to track live allocations (its lock-free table; no
+     *     native header is used), for measuring the metadata cost per live allocation
+     */
+    public long trackingBytes() {
+        return live.capacity() * 2 * Long.BYTES;
+    }
+
     /** Visits every live allocation: address, size and owner (for leak reports and tools). */
     public void forEachLive(LiveAllocationVisitor visitor) {
         live.forEach((address, entry) -> {
