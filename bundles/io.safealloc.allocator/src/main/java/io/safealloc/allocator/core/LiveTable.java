@@ -121,7 +121,9 @@ final class LiveTable {
                             t.used.incrementAndGet();
                         }
                         s[(i << 1) + 1] = value;
-                        SLOTS.setVolatile(s, i << 1, address);
+                        // Release suffices: the CAS above was the full fence that an owner's
+                        // release scan relies on (it waits for PENDING slots to publish).
+                        SLOTS.setRelease(s, i << 1, address);
                         return;
                     }
                     continue; // lost the slot: look at it again
