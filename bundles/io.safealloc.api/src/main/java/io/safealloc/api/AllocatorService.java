@@ -2,6 +2,7 @@ package io.safealloc.api;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -110,6 +111,15 @@ public interface AllocatorService {
      *     already owned by this allocator (double adopt)
      */
     MemorySegment adopt(MemorySegment nativeMemory, long size);
+
+    /**
+     * Scans every live allocation and sums them per bundle: for leak hunting and management tools.
+     * The cost grows with the number of live allocations (unlike {@link #stats()}); it takes no lock
+     * and sees a weakly consistent view while other threads allocate.
+     *
+     * @return per bundle holding memory, largest {@link Holding#bytes()} first
+     */
+    List<Holding> holdings();
 
     /**
      * @return a snapshot of the allocator's figures: global (with this view's bundle among

@@ -16,7 +16,7 @@ import io.safealloc.api.AllocatorService;
  * report and release when the bundle stops. As a {@code LongFunction} service (a JDK type, so the
  * tests need no import of this package) it allocates on request, accounted to tb1.
  */
-@Component(service = LongFunction.class, property = "safealloc.test=tb1")
+@Component(service = LongFunction.class, property = "safealloc.test=tb1", immediate = true)
 public class LeakyWorkload implements LongFunction<MemorySegment> {
 
     @Reference

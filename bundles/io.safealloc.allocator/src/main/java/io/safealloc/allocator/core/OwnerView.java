@@ -77,6 +77,11 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
         return allocator.stats();
     }
 
+    @Override
+    public java.util.List<io.safealloc.api.Holding> holdings() {
+        return allocator.holdings();
+    }
+
     /** Same as {@link #release()}, for try-with-resources. */
     @Override
     public void close() {

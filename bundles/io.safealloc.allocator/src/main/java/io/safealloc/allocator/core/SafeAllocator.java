@@ -64,6 +64,8 @@ public final class SafeAllocator implements AllocatorService {
     private final ThreadLocal<Boolean> deciding = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final OwnerView unowned;
 
+    private final java.util.concurrent.CopyOnWriteArrayList<AllocatorObserver> observers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile AllocatorConfig config;
     private volatile MemHandler memHandler;
     private volatile AbortAction abortAction;
@@ -147,6 +149,25 @@ public final class SafeAllocator implements AllocatorService {
     /** Replaces what an ABORT decision does (tests, or the OSGi layer's graceful shutdown). */
     public void setAbortAction(AbortAction action) {
         abortAction = Objects.requireNonNull(action);
+    }
+
+    /** Adds an observer of decisions, leaks and aborts. */
+    public void addObserver(AllocatorObserver observer) {
+        observers.add(Objects.requireNonNull(observer));
+    }
+
+    public void removeObserver(AllocatorObserver observer) {
+        observers.remove(observer);
+    }
+
+    private void notifyObservers(java.util.function.Consumer<AllocatorObserver> news) {
+        for (AllocatorObserver observer : observers) {
+            try {
+                news.accept(observer);
+            } catch (RuntimeException e) {
+                log.log(Level.ERROR, "allocator observer " + observer + " threw; ignored", e);
+            }
+        }
     }
 
     /** Sets (limit &gt; 0) or removes (0) the quota of every owner with this name, now and later. */
@@ -472,6 +493,10 @@ public final class SafeAllocator implements AllocatorService {
         for (int attempt = 1;; attempt++) {
             Event event = event(causeOf(status), budgetOf(status), size, account, attempt);
             Recovery decision = decide(account, event);
+            if (!observers.isEmpty()) {
+                Recovery acted = decision == Recovery.RETRY && attempt > config.maxRetries() ? Recovery.FAIL : decision;
+                notifyObservers(o -> o.decided(event, acted));
+            }
             if (decision == Recovery.RETRY && attempt <= config.maxRetries()) {
                 status = retry.getAsLong();
                 if (status >= 0) {
@@ -533,7 +558,11 @@ public final class SafeAllocator implements AllocatorService {
             return;
         }
         Event event = event(Cause.WARNING, Budget.NONE, bytes, account, 1);
-        if (decide(account, event) == Recovery.ABORT) {
+        Recovery decision = decide(account, event);
+        if (!observers.isEmpty()) {
+            notifyObservers(o -> o.decided(event, decision));
+        }
+        if (decision == Recovery.ABORT) {
             abort(event);
         }
     }
@@ -543,6 +572,7 @@ public final class SafeAllocator implements AllocatorService {
             int exitCode = config.abortExitCode();
             log.log(Level.ERROR, "Memory allocation error for {0} bytes: aborting, exit code {1}",
                     String.valueOf(event.size()), exitCode);
+            notifyObservers(o -> o.aborting(event, exitCode));
             abortAction.abort(event, exitCode);
         }
     }
@@ -584,6 +614,7 @@ public final class SafeAllocator implements AllocatorService {
         accounts.retire(account);
         Leaks leaks = new Leaks(account.owner, totals[0], totals[1], List.copyOf(sample));
         if (leaks.count() > 0) {
+            notifyObservers(o -> o.released(leaks));
             log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}): released",
                     account.owner, leaks.count(), leaks.bytes(), leaks.sampleSizes());
         }
@@ -624,6 +655,27 @@ public final class SafeAllocator implements AllocatorService {
      */
     public long trackingBytes() {
         return live.capacity() * 2 * Long.BYTES;
+    }
+
+    @Override
+    public List<io.safealloc.api.Holding> holdings() {
+        java.util.Map<Integer, long[]> byOwner = new java.util.HashMap<>();
+        live.forEach((address, entry) -> {
+            long[] sums = byOwner.computeIfAbsent(Entry.owner(entry), k -> new long[3]);
+            long size = Entry.size(entry);
+            sums[0]++;
+            sums[1] += size;
+            sums[2] = Math.max(sums[2], size);
+        });
+        List<io.safealloc.api.Holding> holdings = new ArrayList<>();
+        byOwner.forEach((index, sums) -> {
+            Account a = accounts.get(index);
+            if (a != null) {
+                holdings.add(new HoldingFigures(a.owner.id(), a.owner.name(), sums[0], sums[1], sums[2]));
+            }
+        });
+        holdings.sort(Comparator.comparingLong(io.safealloc.api.Holding::bytes).reversed());
+        return holdings;
     }
 
     /** Visits every live allocation: address, size and owner (for leak reports and tools). */

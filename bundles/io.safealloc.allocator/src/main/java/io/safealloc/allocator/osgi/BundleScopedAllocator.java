@@ -77,4 +77,9 @@ public class BundleScopedAllocator implements AllocatorService {
     public MemStats stats() {
         return view.stats();
     }
+
+    @Override
+    public java.util.List<io.safealloc.api.Holding> holdings() {
+        return view.holdings();
+    }
 }

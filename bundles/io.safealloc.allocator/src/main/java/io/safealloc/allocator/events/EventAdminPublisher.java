@@ -1,0 +1,84 @@
+package io.safealloc.allocator.events;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+import io.safealloc.allocator.core.AllocatorObserver;
+import io.safealloc.allocator.core.Leaks;
+import io.safealloc.allocator.osgi.AllocatorComponent;
+import io.safealloc.api.MemEvent;
+import io.safealloc.api.Recovery;
+
+/**
+ * Publishes the allocator's events on Event Admin, when there is one.
+ *
+ * <p>Decisions and leaks are posted asynchronously ({@code postEvent}): the allocating thread never
+ * waits for the listeners. ABORT is the exception: it is sent synchronously, because the framework
+ * is about to stop and a posted event could be dropped on the way; listeners such as a crash-loop
+ * guard must see it before the process ends.
+ */
+@Component(service = {})
+public class EventAdminPublisher implements AllocatorObserver {
+
+    @Reference
+    private AllocatorComponent runtime;
+
+    @Reference
+    private EventAdmin eventAdmin;
+
+    @Activate
+    void activate() {
+        runtime.allocator().addObserver(this);
+    }
+
+    @Deactivate
+    void deactivate() {
+        runtime.allocator().removeObserver(this);
+    }
+
+    @Override
+    public void decided(MemEvent event, Recovery decision) {
+        Map<String, Object> properties = properties(event);
+        properties.put(MemoryTopics.DECISION, decision.name());
+        eventAdmin.postEvent(new Event(MemoryTopics.PREFIX + event.cause().name(), properties));
+    }
+
+    @Override
+    public void released(Leaks leaks) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(MemoryTopics.BUNDLE_ID, leaks.owner().id());
+        properties.put(MemoryTopics.BUNDLE_NAME, leaks.owner().name());
+        properties.put(MemoryTopics.COUNT, leaks.count());
+        properties.put(MemoryTopics.BYTES, leaks.bytes());
+        properties.put(MemoryTopics.DECISION, "RELEASED");
+        eventAdmin.postEvent(new Event(MemoryTopics.LEAK, properties));
+    }
+
+    @Override
+    public void aborting(MemEvent event, int exitCode) {
+        Map<String, Object> properties = properties(event);
+        properties.put(MemoryTopics.DECISION, Recovery.ABORT.name());
+        properties.put(MemoryTopics.EXIT_CODE, exitCode);
+        eventAdmin.sendEvent(new Event(MemoryTopics.ABORT, properties));
+    }
+
+    private static Map<String, Object> properties(MemEvent event) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(MemoryTopics.CAUSE, event.cause().name());
+        properties.put(MemoryTopics.SIZE, event.size());
+        properties.put(MemoryTopics.BYTES_IN_USE, event.bytesInUse());
+        properties.put(MemoryTopics.LIMIT, event.limit());
+        properties.put(MemoryTopics.BUDGET, event.budget().name());
+        properties.put(MemoryTopics.ATTEMPT, event.attempt());
+        properties.put(MemoryTopics.BUNDLE_ID, event.bundleId());
+        properties.put(MemoryTopics.BUNDLE_NAME, event.bundleName());
+        return properties;
+    }
+}
