@@ -1,0 +1,50 @@
+package io.safealloc.shell;
+
+import static io.safealloc.shell.TextTable.Align.LEFT;
+import static io.safealloc.shell.TextTable.Align.RIGHT;
+
+import java.util.List;
+
+import io.safealloc.api.Holding;
+
+/**
+ * Renders {@link io.safealloc.api.AllocatorService#holdings()} for {@code mem:leaks}: what each
+ * bundle holds right now (count, exact bytes, human size, largest allocation), then a
+ * {@code total:} line. A bundle still running holds memory legitimately; what is left when it stops
+ * is what the allocator reports as a leak and frees.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class LeaksReport {
+
+    private LeaksReport() {
+    }
+
+    /**
+     * @param holdings per bundle, largest first (as the allocator returns them)
+     * @param bundle {@code null} for every bundle, else a symbolic name or a bundle id
+     * @return the report, lines joined by {@code \n}, no final newline
+     */
+    public static String render(List<Holding> holdings, String bundle) {
+        List<Holding> shown = holdings.stream().filter(h -> matches(h, bundle)).toList();
+        if (shown.isEmpty()) {
+            return bundle == null ? "no live allocations" : "no live allocations for bundle " + bundle;
+        }
+        TextTable table = new TextTable("BUNDLE", LEFT, "ID", RIGHT, "COUNT", RIGHT, "BYTES", RIGHT,
+                "SIZE", RIGHT, "LARGEST", RIGHT);
+        long count = 0;
+        long bytes = 0;
+        for (Holding h : shown) {
+            table.row(h.bundleName(), h.bundleId(), h.count(), h.bytes(), SizeFormat.human(h.bytes()),
+                    SizeFormat.human(h.largest()));
+            count += h.count();
+            bytes += h.bytes();
+        }
+        return table.render() + "\ntotal: " + count + " allocations, " + SizeFormat.withBytes(bytes) + " in "
+                + shown.size() + (shown.size() == 1 ? " bundle" : " bundles");
+    }
+
+    private static boolean matches(Holding holding, String bundle) {
+        return bundle == null || bundle.equals(holding.bundleName()) || bundle.equals(Long.toString(holding.bundleId()));
+    }
+}

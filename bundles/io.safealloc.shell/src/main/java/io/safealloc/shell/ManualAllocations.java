@@ -1,0 +1,71 @@
+package io.safealloc.shell;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.safealloc.api.AllocatorService;
+
+/**
+ * The segments an operator allocated by hand with {@code mem:alloc}, kept under small integer ids
+ * (1, 2, 3, ...; never reused while the shell runs) until {@code mem:free} releases them.
+ *
+ * <p>Thread-safe: several shell sessions may allocate and free concurrently; an id is freed at most
+ * once.
+ */
+public final class ManualAllocations {
+
+    private final AllocatorService allocator;
+    private final AtomicInteger lastId = new AtomicInteger();
+    private final Map<Integer, MemorySegment> held = new ConcurrentSkipListMap<>();
+
+    /** @param allocator the view to allocate with (the shell bundle's own) */
+    public ManualAllocations(AllocatorService allocator) {
+        this.allocator = allocator;
+    }
+
+    /** An allocation made by hand. */
+    public record Allocation(int id, MemorySegment segment) {
+    }
+
+    /**
+     * Allocates and keeps the segment.
+     *
+     * @throws io.safealloc.api.MemoryAllocationException when the handlers decided the allocation fails
+     */
+    public Allocation allocate(long size) {
+        MemorySegment segment = allocator.rAlloc(size);
+        int id = lastId.incrementAndGet();
+        held.put(id, segment);
+        return new Allocation(id, segment);
+    }
+
+    /** @return the freed allocation, or empty when no allocation has this id */
+    public Optional<Allocation> free(int id) {
+        MemorySegment segment = held.remove(id);
+        if (segment == null) {
+            return Optional.empty();
+        }
+        allocator.rFree(segment);
+        return Optional.of(new Allocation(id, segment));
+    }
+
+    /** @return the ids held, ascending */
+    public List<Integer> ids() {
+        return List.copyOf(held.keySet()); // a sorted map: ascending
+    }
+
+    /** Frees everything still held (when the shell stops); returns how many. */
+    public int freeAll() {
+        int count = 0;
+        for (Integer id : held.keySet()) {
+            if (free(id).isPresent()) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

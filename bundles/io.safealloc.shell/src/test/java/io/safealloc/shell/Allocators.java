@@ -1,0 +1,22 @@
+package io.safealloc.shell;
+
+import io.safealloc.allocator.core.AllocatorConfig;
+import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.api.Recovery;
+
+/** Real allocators for the tests: libc memory, FAIL instead of ABORT, an abort is a test failure. */
+final class Allocators {
+
+    private Allocators() {
+    }
+
+    static SafeAllocator withLimit(long limit) {
+        return SafeAllocator.builder()
+                .config(AllocatorConfig.DEFAULTS.withLimit(limit).withDefaultRecovery(Recovery.FAIL))
+                .abortAction((event, code) -> {
+                    throw new AssertionError("no abort expected: " + event);
+                })
+                .logger(new SilentLogger())
+                .build();
+    }
+}

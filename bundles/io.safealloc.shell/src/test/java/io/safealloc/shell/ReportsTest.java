@@ -1,0 +1,115 @@
+package io.safealloc.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.safealloc.allocator.core.Owner;
+import io.safealloc.allocator.core.OwnerView;
+import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.api.MemoryAllocationException;
+
+/** mem:stats and mem:leaks output from the figures of a real allocator. */
+class ReportsTest {
+
+    private SafeAllocator allocator;
+    private OwnerView demo;
+    private OwnerView sensor;
+
+    @BeforeEach
+    void setUp() {
+        allocator = Allocators.withLimit(64L << 20);
+        demo = allocator.open(new Owner(12, "io.safealloc.demo"));
+        sensor = allocator.open(new Owner(15, "com.acme.sensor"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        demo.close();
+        sensor.close();
+    }
+
+    @Test
+    void statsShowGlobalFiguresThenOneRowPerBundleLargestFirst() {
+        demo.rAlloc(4096);
+        demo.rAlloc(1024);
+        MemorySegment freed = demo.rAlloc(100);
+        demo.rFree(freed);
+        sensor.rAlloc(1 << 20);
+        assertThrows(MemoryAllocationException.class, () -> sensor.rAlloc(65L << 20));
+
+        String[] lines = StatsReport.render(allocator.stats()).split("\n");
+
+        assertEquals("global: in use 1.0 MiB (1053696 bytes), peak 1.0 MiB (1053696 bytes), limit 64.0 MiB "
+                + "(67108864 bytes), warning at 54.4 MiB (57042534 bytes, 85 %)", lines[0]);
+        assertEquals("global: live 3, allocations 4, frees 1, failures WARNING=0 LIMIT=1 FAIL=0 TOO_BIG=0, "
+                + "max allocation 8.0 TiB", lines[1]);
+        assertTrue(Pattern.matches("BUNDLE +ID +IN USE +PEAK +QUOTA +LIVE +ALLOCS +FREES +WARNING +LIMIT +FAIL +TOO_BIG",
+                lines[2]), lines[2]);
+        assertTrue(Pattern.matches("com\\.acme\\.sensor +15 +1\\.0 MiB +1\\.0 MiB +- +1 +1 +0 +0 +1 +0 +0", lines[3]),
+                lines[3]);
+        assertTrue(Pattern.matches("io\\.safealloc\\.demo +12 +5\\.0 KiB +5\\.1 KiB +- +2 +3 +1 +0 +0 +0 +0", lines[4]),
+                lines[4]);
+        assertEquals(5, lines.length);
+    }
+
+    @Test
+    void statsShowAQuotaAndNoneForAMissingLimit() {
+        SafeAllocator unlimited = Allocators.withLimit(0);
+        unlimited.setQuota("capped", 2048);
+        try (OwnerView capped = unlimited.open(new Owner(3, "capped"))) {
+            capped.rAlloc(16);
+            String report = StatsReport.render(unlimited.stats());
+            assertTrue(report.startsWith("global: in use 16 bytes, peak 16 bytes, limit none\n"), report);
+            assertTrue(Pattern.compile("^capped +3 +16 B +16 B +2\\.0 KiB ", Pattern.MULTILINE).matcher(report).find(),
+                    report);
+        }
+    }
+
+    @Test
+    void statsWithoutAccountsSaySo() {
+        SafeAllocator empty = Allocators.withLimit(0);
+        assertTrue(StatsReport.render(empty.stats()).endsWith("\nno bundle holds an account"));
+    }
+
+    @Test
+    void leaksGroupLiveAllocationsByBundleWithATotal() {
+        demo.rAlloc(100);
+        demo.rAlloc(3000);
+        sensor.rAlloc(8192);
+
+        String[] lines = LeaksReport.render(allocator.holdings(), null).split("\n");
+
+        assertEquals(List.of("BUNDLE", "ID", "COUNT", "BYTES", "SIZE", "LARGEST"), List.of(lines[0].split(" +")));
+        assertTrue(Pattern.matches("com\\.acme\\.sensor +15 +1 +8192 +8\\.0 KiB +8\\.0 KiB", lines[1]), lines[1]);
+        assertTrue(Pattern.matches("io\\.safealloc\\.demo +12 +2 +3100 +3\\.0 KiB +2\\.9 KiB", lines[2]), lines[2]);
+        assertEquals("total: 3 allocations, 11.0 KiB (11292 bytes) in 2 bundles", lines[3]);
+    }
+
+    @Test
+    void leaksFilterBySymbolicNameOrBundleId() {
+        demo.rAlloc(100);
+        sensor.rAlloc(200);
+
+        String byName = LeaksReport.render(allocator.holdings(), "io.safealloc.demo");
+        String byId = LeaksReport.render(allocator.holdings(), "12");
+
+        assertEquals(byName, byId);
+        assertTrue(byName.contains("io.safealloc.demo") && !byName.contains("com.acme.sensor"), byName);
+        assertTrue(byName.endsWith("total: 1 allocations, 100 bytes in 1 bundle"), byName);
+        assertEquals("no live allocations for bundle nobody", LeaksReport.render(allocator.holdings(), "nobody"));
+    }
+
+    @Test
+    void leaksWithoutLiveAllocationsSaySo() {
+        assertEquals("no live allocations", LeaksReport.render(allocator.holdings(), null));
+    }
+}
