@@ -14,16 +14,17 @@ import io.safealloc.api.Recovery;
  * @param defaultRecovery what the default handler decides: {@code ABORT} (production) or
  *     {@code FAIL} (development)
  * @param abortExitCode the process exit code after an abort (1 to 255)
+ * @param safety FAST (default) or CHECKED (every segment tied to its own lifetime)
  */
 public record AllocatorConfig(long limit, int warnPercent, long maxAllocation, int maxRetries,
-        Recovery defaultRecovery, int abortExitCode) {
+        Recovery defaultRecovery, int abortExitCode, Safety safety) {
 
     /** Exit code of a process ended by the default memory handler ({@code EX_SOFTWARE}). */
     public static final int DEFAULT_ABORT_EXIT_CODE = 70;
 
     /** No limit, warning at 85 %, no cap beyond what can be tracked, 3 retries, ABORT. */
     public static final AllocatorConfig DEFAULTS = new AllocatorConfig(0, 85, Entry.MAX_SIZE, 3,
-            Recovery.ABORT, DEFAULT_ABORT_EXIT_CODE);
+            Recovery.ABORT, DEFAULT_ABORT_EXIT_CODE, Safety.FAST);
 
     /**
      * @throws IllegalArgumentException naming the first invalid setting
@@ -48,6 +49,9 @@ public record AllocatorConfig(long limit, int warnPercent, long maxAllocation, i
         if (abortExitCode < 1 || abortExitCode > 255) {
             throw new IllegalArgumentException("abortExitCode must be between 1 and 255, was " + abortExitCode);
         }
+        if (safety == null) {
+            throw new IllegalArgumentException("safety must be FAST or CHECKED, was null");
+        }
     }
 
     /** @return the usage at which a WARNING is raised, 0 when there is no limit */
@@ -60,26 +64,30 @@ public record AllocatorConfig(long limit, int warnPercent, long maxAllocation, i
     }
 
     public AllocatorConfig withLimit(long newLimit) {
-        return new AllocatorConfig(newLimit, warnPercent, maxAllocation, maxRetries, defaultRecovery, abortExitCode);
+        return new AllocatorConfig(newLimit, warnPercent, maxAllocation, maxRetries, defaultRecovery, abortExitCode, safety);
     }
 
     public AllocatorConfig withWarnPercent(int percent) {
-        return new AllocatorConfig(limit, percent, maxAllocation, maxRetries, defaultRecovery, abortExitCode);
+        return new AllocatorConfig(limit, percent, maxAllocation, maxRetries, defaultRecovery, abortExitCode, safety);
     }
 
     public AllocatorConfig withMaxAllocation(long max) {
-        return new AllocatorConfig(limit, warnPercent, max, maxRetries, defaultRecovery, abortExitCode);
+        return new AllocatorConfig(limit, warnPercent, max, maxRetries, defaultRecovery, abortExitCode, safety);
     }
 
     public AllocatorConfig withMaxRetries(int retries) {
-        return new AllocatorConfig(limit, warnPercent, maxAllocation, retries, defaultRecovery, abortExitCode);
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, retries, defaultRecovery, abortExitCode, safety);
     }
 
     public AllocatorConfig withDefaultRecovery(Recovery recovery) {
-        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, recovery, abortExitCode);
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, recovery, abortExitCode, safety);
     }
 
     public AllocatorConfig withAbortExitCode(int code) {
-        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, defaultRecovery, code);
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, defaultRecovery, code, safety);
+    }
+
+    public AllocatorConfig withSafety(Safety mode) {
+        return new AllocatorConfig(limit, warnPercent, maxAllocation, maxRetries, defaultRecovery, abortExitCode, mode);
     }
 }

@@ -54,6 +54,7 @@ public final class SafeAllocator implements AllocatorService {
     private final NativeBackend backend;
     private final Logger log;
     private final LiveTable live = new LiveTable();
+    private final Lifetimes lifetimes = new Lifetimes();
     private final Accounts accounts = new Accounts();
     private final AtomicLong inUse = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
@@ -228,7 +229,7 @@ public final class SafeAllocator implements AllocatorService {
         if (address < 0) {
             address = recover(account, size, address, () -> tryAllocate(account, size, MALLOC, MALLOC_ALIGNMENT));
         }
-        return MemorySegment.ofAddress(address).reinterpret(size);
+        return lifetimes.segment(address, size, config.safety());
     }
 
     MemorySegment allocateType(Account account, MemoryLayout layout) {
@@ -239,7 +240,7 @@ public final class SafeAllocator implements AllocatorService {
         if (address < 0) {
             address = recover(account, size, address, () -> tryAllocate(account, size, kind, alignment));
         }
-        return MemorySegment.ofAddress(address).reinterpret(size);
+        return lifetimes.segment(address, size, config.safety());
     }
 
     MemorySegment duplicate(Account account, MemorySegment source) {
@@ -364,9 +365,17 @@ public final class SafeAllocator implements AllocatorService {
         if (address == 0) {
             return; // MemorySegment.NULL: free(NULL) is a no-op
         }
+        java.lang.foreign.Arena lifetime = lifetimes.verify("rFree", segment, address);
         long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
         if (entry == LiveTable.NOT_FOUND) {
             throw notLive("rFree", address);
+        }
+        try {
+            lifetimes.end(address, lifetime);
+        } catch (IllegalStateException inUse) {
+            live.insert(address, entry);
+            throw new IllegalStateException(String.format("rFree: 0x%x is in use by a native call; nothing was freed",
+                    address), inUse);
         }
         release(accounts.get(Entry.owner(entry)), address, Entry.size(entry));
     }
@@ -397,6 +406,7 @@ public final class SafeAllocator implements AllocatorService {
                     + " is heap memory, not memory from this allocator; nothing was changed");
         }
         long address = segment.address();
+        java.lang.foreign.Arena lifetime = lifetimes.verify("rRealloc", segment, address);
         // Claim the entry first: libc may hand the old address to another thread as soon as it moves.
         long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
         if (entry == LiveTable.NOT_FOUND) {
@@ -404,16 +414,30 @@ public final class SafeAllocator implements AllocatorService {
         }
         Account owner = accounts.get(Entry.owner(entry));
         long oldSize = Entry.size(entry);
-        long result = tryRealloc(owner, address, oldSize, newSize);
-        if (result < 0) {
-            try {
+        long result;
+        try {
+            result = tryRealloc(owner, address, oldSize, newSize);
+            if (result < 0) {
                 result = recover(owner, newSize, result, () -> tryRealloc(owner, address, oldSize, newSize));
-            } catch (MemoryAllocationException e) {
-                live.insert(address, entry); // as C realloc: the original stays valid and accounted
-                throw e;
             }
+        } catch (MemoryAllocationException e) {
+            live.insert(address, entry); // as C realloc: the original stays valid and accounted
+            throw e;
+        } catch (IllegalStateException ownerClosed) {
+            endQuietly(address, lifetime); // the block was freed: so is every view of it
+            throw ownerClosed;
         }
-        return MemorySegment.ofAddress(result).reinterpret(newSize);
+        endQuietly(address, lifetime); // the old segment is stale now, even when the address stayed
+        return lifetimes.segment(result, newSize, config.safety());
+    }
+
+    private void endQuietly(long address, java.lang.foreign.Arena lifetime) {
+        try {
+            lifetimes.end(address, lifetime);
+        } catch (IllegalStateException inUse) {
+            log.log(Level.ERROR, String.format("the old segment at 0x%x is held by a native call: it stays "
+                    + "accessible although its memory moved", address));
+        }
     }
 
     private long tryRealloc(Account owner, long address, long oldSize, long newSize) {
@@ -479,7 +503,7 @@ public final class SafeAllocator implements AllocatorService {
         account.allocations.incrementAndGet();
         record(account, address, size);
         warnIfCrossed(account, size, after, config);
-        return MemorySegment.ofAddress(address).reinterpret(size);
+        return lifetimes.segment(address, size, config.safety());
     }
 
     // ---- recovery -----------------------------------------------------------------------------
@@ -604,6 +628,13 @@ public final class SafeAllocator implements AllocatorService {
         List<Long> sample = new ArrayList<>();
         live.removeIf(entry -> Entry.owner(entry) == account.index, (address, entry) -> {
             long size = Entry.size(entry);
+            try {
+                lifetimes.endIfAny(address);
+            } catch (IllegalStateException inUse) {
+                log.log(Level.ERROR, String.format("%s stopped while a native call holds 0x%x: not freed",
+                        account.owner, address));
+                return;
+            }
             release(account, address, size);
             totals[0]++;
             totals[1] += size;

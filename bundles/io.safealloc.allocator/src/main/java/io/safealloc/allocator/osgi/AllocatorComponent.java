@@ -85,9 +85,15 @@ public class AllocatorComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("defaultRecovery must be ABORT or FAIL, was " + c.defaultRecovery());
         }
+        io.safealloc.allocator.core.Safety safety;
+        try {
+            safety = io.safealloc.allocator.core.Safety.valueOf(c.safety().trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("safety must be FAST or CHECKED, was " + c.safety());
+        }
         long maxAllocation = c.maxAllocation() == 0 ? AllocatorConfig.DEFAULTS.maxAllocation() : c.maxAllocation();
         return new AllocatorConfig(c.limit(), c.warnPercent(), maxAllocation, c.maxRetries(), recovery,
-                c.abortExitCode());
+                c.abortExitCode(), safety);
     }
 
     @Reference(service = MemHandler.class, cardinality = ReferenceCardinality.MULTIPLE,

@@ -33,6 +33,12 @@ public @interface AllocatorConfiguration {
     @AttributeDefinition(min = "1", max = "255", description = "Process exit code after an ABORT")
     int abortExitCode() default 70;
 
+    @AttributeDefinition(description = "FAST (default) or CHECKED: every segment tied to its own lifetime, so "
+            + "use after free and stale frees fail cleanly even when the address was reused (slower; for tests, "
+            + "staging and debugging)",
+            options = {@Option(label = "FAST", value = "FAST"), @Option(label = "CHECKED", value = "CHECKED")})
+    String safety() default "FAST";
+
     @AttributeDefinition(min = "1",
             description = "Seconds the framework may take to stop after an ABORT before the process is ended anyway")
     int abortTimeoutSeconds() default 10;
