@@ -1,0 +1,160 @@
+package io.safealloc.gateway.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the gateway launcher starts, read from {@code launcher.properties} in the gateway jar (written
+ * by bnd's exporter from {@code gateway.bndrun}: the embedded bundles and the {@code -runproperties})
+ * with {@code -D} system properties taking precedence over every key, as with bnd's own launcher.
+ *
+ * <p>Defaults the launcher adds when they are not given:
+ * <ul>
+ *   <li>{@value #STORAGE}: {@code ~/.safealloc/gateway}. Kept across runs (Config Admin data, the
+ *       crash-loop guard's history, installed bundles);</li>
+ *   <li>{@value #CONFIGURATOR_INITIAL}: the embedded {@code gateway-defaults.json}. A
+ *       {@code -Dconfigurator.initial=file:/path/gateway.json} replaces it as a whole.</li>
+ * </ul>
+ *
+ * <p>Immutable after construction.
+ */
+final class LaunchSettings {
+
+    /** Framework storage folder (standard OSGi framework property). */
+    static final String STORAGE = "org.osgi.framework.storage";
+    /** Initial configuration of the OSGi Configurator: JSON text or comma-separated URLs. */
+    static final String CONFIGURATOR_INITIAL = "configurator.initial";
+    /** Seconds a graceful stop (SIGTERM, end of a restart) may take. */
+    static final String STOP_TIMEOUT = "safealloc.gateway.stopTimeoutSeconds";
+    /** The embedded defaults, at the root of the gateway jar. */
+    static final String DEFAULTS_RESOURCE = "/gateway-defaults.json";
+
+    private static final String LAUNCHER_PROPERTIES = "/launcher.properties";
+    private static final String BUNDLES = "launch.bundles";
+    /** bnd: one clause per embedded bundle, in the order of {@value #BUNDLES}, with its start level. */
+    private static final String BUNDLE_ATTRIBUTES = "launch.runbundles.attrs";
+    private static final Pattern START_LEVEL = Pattern.compile(";\\s*startlevel\\s*=\\s*\"?(\\d+)");
+
+    private final Map<String, String> frameworkProperties;
+    private final List<String> bundlePaths;
+    private final List<Integer> startLevels;
+    private final long stopTimeoutSeconds;
+
+    private LaunchSettings(Map<String, String> frameworkProperties, List<String> bundlePaths, List<Integer> startLevels,
+            long stopTimeoutSeconds) {
+        this.frameworkProperties = Map.copyOf(frameworkProperties);
+        this.bundlePaths = List.copyOf(bundlePaths);
+        this.startLevels = List.copyOf(startLevels);
+        this.stopTimeoutSeconds = stopTimeoutSeconds;
+    }
+
+    /**
+     * @param system the system properties ({@code -D} overrides)
+     * @throws IOException if the jar holds no {@code launcher.properties}
+     */
+    static LaunchSettings load(Properties system) throws IOException {
+        Properties embedded = new Properties();
+        try (InputStream in = LaunchSettings.class.getResourceAsStream(LAUNCHER_PROPERTIES)) {
+            if (in == null) {
+                throw new IOException(LAUNCHER_PROPERTIES + " not found: run the exported gateway jar");
+            }
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                embedded.load(reader);
+            }
+        }
+        return of(embedded, system, LaunchSettings.class.getResource(DEFAULTS_RESOURCE));
+    }
+
+    /** Visible for tests: {@code embedded} as written by bnd, {@code system} the overrides. */
+    static LaunchSettings of(Properties embedded, Properties system, URL defaults) {
+        Map<String, String> framework = new HashMap<>();
+        for (String key : embedded.stringPropertyNames()) {
+            // launch.* and launcher.* are bnd launcher settings, not framework properties.
+            if (!key.startsWith("launch.") && !key.startsWith("launcher.")) {
+                framework.put(key, system.getProperty(key, embedded.getProperty(key)));
+            }
+        }
+        putIfAbsent(framework, system, STORAGE,
+                Path.of(system.getProperty("user.home", "."), ".safealloc", "gateway").toString());
+        if (defaults != null) {
+            putIfAbsent(framework, system, CONFIGURATOR_INITIAL, defaults.toExternalForm());
+        }
+        if (system.getProperty(CONFIGURATOR_INITIAL) != null) {
+            framework.put(CONFIGURATOR_INITIAL, system.getProperty(CONFIGURATOR_INITIAL));
+        }
+
+        List<String> bundles = new ArrayList<>();
+        for (String path : system.getProperty(BUNDLES, embedded.getProperty(BUNDLES, "")).split(",")) {
+            if (!path.isBlank()) {
+                bundles.add(path.trim());
+            }
+        }
+        List<Integer> levels = startLevels(embedded.getProperty(BUNDLE_ATTRIBUTES, ""), bundles.size());
+        long timeout = parseSeconds(system.getProperty(STOP_TIMEOUT, framework.getOrDefault(STOP_TIMEOUT, "30")));
+        return new LaunchSettings(framework, bundles, levels, timeout);
+    }
+
+    /**
+     * The start level of each bundle, 0 where none is given. bnd writes one clause per bundle,
+     * {@code bsn;version="1.0";startlevel=2}, comma-separated; versions hold no commas.
+     */
+    private static List<Integer> startLevels(String attributes, int count) {
+        List<Integer> levels = new ArrayList<>();
+        String[] clauses = attributes.isBlank() ? new String[0] : attributes.split(",");
+        for (int i = 0; i < count; i++) {
+            Matcher level = i < clauses.length ? START_LEVEL.matcher(clauses[i]) : null;
+            levels.add(level != null && level.find() ? Integer.parseInt(level.group(1)) : 0);
+        }
+        return levels;
+    }
+
+    private static void putIfAbsent(Map<String, String> framework, Properties system, String key, String fallback) {
+        String value = system.getProperty(key);
+        framework.put(key, value != null ? value : framework.getOrDefault(key, fallback));
+    }
+
+    private static long parseSeconds(String text) {
+        try {
+            return Math.max(1, Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(STOP_TIMEOUT + " must be a number of seconds, was " + text);
+        }
+    }
+
+    /** @return the properties for {@code FrameworkFactory.newFramework} */
+    Map<String, String> frameworkProperties() {
+        return frameworkProperties;
+    }
+
+    /** @return the paths of the embedded bundles inside the gateway jar, in install order */
+    List<String> bundlePaths() {
+        return bundlePaths;
+    }
+
+    /** @return the start level of each bundle of {@link #bundlePaths()}, 0 for the framework's default */
+    List<Integer> startLevels() {
+        return startLevels;
+    }
+
+    /** @return the framework storage folder */
+    Path storage() {
+        return Path.of(frameworkProperties.get(STORAGE));
+    }
+
+    /** @return how long a graceful stop may take */
+    long stopTimeoutSeconds() {
+        return stopTimeoutSeconds;
+    }
+}

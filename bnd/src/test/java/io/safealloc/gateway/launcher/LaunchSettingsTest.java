@@ -1,0 +1,82 @@
+package io.safealloc.gateway.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+/** What the launcher makes of bnd's launcher.properties and the -D overrides. */
+class LaunchSettingsTest {
+
+    private static final URL DEFAULTS = url("jar:file:/opt/gateway.jar!/gateway-defaults.json");
+
+    private static Properties embedded() {
+        Properties p = new Properties();
+        p.setProperty("launch.bundles", "jar/a.jar,jar/b.jar, jar/c.jar");
+        p.setProperty("launch.runbundles.attrs",
+                "a;version=\"1.0.0\";startlevel=1,b;version=\"2.1\";startlevel=3,c;version=\"1\"");
+        p.setProperty("launch.keep", "false");
+        p.setProperty("gosh.args", "--noshutdown");
+        return p;
+    }
+
+    private static Properties system(String... keysAndValues) {
+        Properties p = new Properties();
+        p.setProperty("user.home", "/home/op");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void bundlesAndStartLevelsInInstallOrder() {
+        LaunchSettings settings = LaunchSettings.of(embedded(), system(), DEFAULTS);
+        assertEquals(List.of("jar/a.jar", "jar/b.jar", "jar/c.jar"), settings.bundlePaths());
+        assertEquals(List.of(1, 3, 0), settings.startLevels());
+    }
+
+    @Test
+    void frameworkPropertiesLeaveOutTheLauncherKeysAndAddTheDefaults() {
+        LaunchSettings settings = LaunchSettings.of(embedded(), system(), DEFAULTS);
+        assertEquals("--noshutdown", settings.frameworkProperties().get("gosh.args"));
+        assertFalse(settings.frameworkProperties().containsKey("launch.keep"));
+        assertEquals(Path.of("/home/op/.safealloc/gateway"), settings.storage());
+        assertEquals(DEFAULTS.toExternalForm(), settings.frameworkProperties().get("configurator.initial"));
+        assertEquals(30, settings.stopTimeoutSeconds());
+    }
+
+    @Test
+    void systemPropertiesOverrideEverything() {
+        LaunchSettings settings = LaunchSettings.of(embedded(), system(
+                "gosh.args", "--login", "org.osgi.framework.storage", "/var/lib/gateway",
+                "configurator.initial", "file:/etc/gateway.json", "safealloc.gateway.stopTimeoutSeconds", "5"),
+                DEFAULTS);
+        assertEquals("--login", settings.frameworkProperties().get("gosh.args"));
+        assertEquals(Path.of("/var/lib/gateway"), settings.storage());
+        assertEquals("file:/etc/gateway.json", settings.frameworkProperties().get("configurator.initial"));
+        assertEquals(5, settings.stopTimeoutSeconds());
+    }
+
+    @Test
+    void aStopTimeoutThatIsNotANumberIsRejectedWithItsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LaunchSettings.of(embedded(),
+                system("safealloc.gateway.stopTimeoutSeconds", "soon"), DEFAULTS));
+        assertEquals("safealloc.gateway.stopTimeoutSeconds must be a number of seconds, was soon", e.getMessage());
+    }
+
+    private static URL url(String text) {
+        try {
+            return URI.create(text).toURL();
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
