@@ -595,7 +595,7 @@ public final class SafeAllocator implements AllocatorService {
         if (aborted.compareAndSet(false, true)) {
             int exitCode = config.abortExitCode();
             log.log(Level.ERROR, "Memory allocation error for {0} bytes: aborting, exit code {1}",
-                    String.valueOf(event.size()), exitCode);
+                    String.valueOf(event.size()), String.valueOf(exitCode));
             notifyObservers(o -> o.aborting(event, exitCode));
             abortAction.abort(event, exitCode);
         }
@@ -647,7 +647,7 @@ public final class SafeAllocator implements AllocatorService {
         if (leaks.count() > 0) {
             notifyObservers(o -> o.released(leaks));
             log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}): released",
-                    account.owner, leaks.count(), leaks.bytes(), leaks.sampleSizes());
+                    account.owner, String.valueOf(leaks.count()), String.valueOf(leaks.bytes()), leaks.sampleSizes());
         }
         return leaks;
     }

@@ -37,7 +37,7 @@ final class FrameworkShutdown implements AbortAction {
     public void abort(MemEvent event, int exitCode) {
         long timeoutMillis = TimeUnit.SECONDS.toMillis(timeoutSeconds.getAsInt());
         log.log(Level.ERROR, "stopping the OSGi framework and exiting with code {0} (cut off after {1} ms)",
-                exitCode, timeoutMillis);
+                String.valueOf(exitCode), String.valueOf(timeoutMillis));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(exitCode),
                 "safealloc-exit-code"));
         Thread.ofPlatform().name("safealloc-abort").start(() -> {
@@ -52,7 +52,7 @@ final class FrameworkShutdown implements AbortAction {
                 Thread.currentThread().interrupt();
             }
             if (systemBundle.getState() != Bundle.RESOLVED) {
-                log.log(Level.ERROR, "the framework did not stop within {0} ms: ending the process", timeoutMillis);
+                log.log(Level.ERROR, "the framework did not stop within {0} ms: ending the process", String.valueOf(timeoutMillis));
             }
             System.exit(exitCode);
         });
