@@ -33,7 +33,7 @@ class AbortExitIT {
             // The graceful stop ran: the demo bundle was stopped normally, and so released the
             // blocks its leaky component held (the allocator reports them when the bundle stops).
             gateway.awaitLine("leaky: stopped, 2 blocks");
-            gateway.awaitLine("io\\.safealloc\\.demo \\[\\d+\\] stopped holding 2 allocations \\(8,192 bytes");
+            gateway.awaitLine("io\\.safealloc\\.demo \\[\\d+\\] stopped holding 2 allocations \\(8192 bytes");
             assertEquals(EXIT_CODE, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);
             assertTrue(gateway.transcript().stream().noneMatch(line -> line.startsWith("\tat ")),
                     () -> "no stack trace expected:\n" + gateway.transcriptText());

@@ -43,7 +43,7 @@ class ShellCommandsIT {
             gateway.awaitLine("total: 3 allocations");
 
             gateway.send("stop " + demoId);
-            gateway.awaitLine("io\\.safealloc\\.demo \\[" + demoId + "\\] stopped holding 3 allocations \\(12,288 bytes");
+            gateway.awaitLine("io\\.safealloc\\.demo \\[" + demoId + "\\] stopped holding 3 allocations \\(12288 bytes");
             gateway.send("mem:leaks");
             gateway.awaitLine("no live allocations");
 

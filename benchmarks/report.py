@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Prints the SafeAlloc benchmark table and the goals check from a JMH JSON result file.
+
+Usage: report.py RESULTS.json [--metadata METADATA.json] [--smoke]
+
+One row per benchmark / parameters / thread count: score (ns/op), error (99.9 %), and the ratio to
+the naive FFM malloc+free baseline (AllocFree.ffmMallocFree) of the same size and thread count from
+the same run (rows without a size parameter are 64-byte operations and compare with size 64).
+With `-prof gc` the normalised allocation rate (B/op) is shown as well.
+"""
+import argparse
+import json
+import math
+import re
+import sys
+
+BASELINE = ("AllocFree", "ffmMallocFree")
+GROUP_ORDER = ["AllocFree", "StructAllocFree", "ArrowAllocFree", "LiveScaling", "HandlerScaling", "FailurePath", "SafetyModes"]
+METHOD_ORDER = ["ffmMallocFree", "ffmCriticalMallocFree", "safeAllocCore", "safeAllocBundleView", "safeAllocType",
+                "arenaConfined", "arenaShared", "allocateDirect", "nettyPooled", "nettyUnpooled",
+                "arrowRootAllocator", "limitFail"]
+DEFAULT_SIZE = 64  # StructAllocFree's struct, the scaling and failure benchmarks
+
+
+def split_name(benchmark):
+    """io.safealloc.benchmarks.AllocFreeT2.nettyPooled -> ('AllocFree', 'nettyPooled')."""
+    cls, method = benchmark.rsplit(".", 1)
+    cls = cls.rsplit(".", 1)[-1]
+    return re.sub(r"T\d+$", "", cls), method
+
+
+def fmt_num(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if value >= 100_000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.2f}"
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    rows = []
+    for entry in data:
+        group, method = split_name(entry["benchmark"])
+        params = dict(entry.get("params") or {})
+        size = int(params.pop("size")) if "size" in params else None
+        primary = entry["primaryMetric"]
+        secondary = entry.get("secondaryMetrics") or {}
+        alloc = None
+        for key in ("gc.alloc.rate.norm", "\u00b7gc.alloc.rate.norm"):
+            if key in secondary:
+                alloc = secondary[key].get("score")
+        error = primary.get("scoreError")
+        if isinstance(error, str) or error is None:  # "NaN" with a single measurement
+            error = float("nan")
+        rows.append({
+            "group": group, "method": method, "size": size, "params": params,
+            "threads": entry.get("threads", 1), "score": primary["score"], "error": error,
+            "unit": primary.get("scoreUnit", ""), "alloc": alloc,
+        })
+    return rows
+
+
+def sort_key(row):
+    group = GROUP_ORDER.index(row["group"]) if row["group"] in GROUP_ORDER else len(GROUP_ORDER)
+    method = METHOD_ORDER.index(row["method"]) if row["method"] in METHOD_ORDER else len(METHOD_ORDER)
+    params = tuple(sorted((k, int(v) if str(v).isdigit() else 0) for k, v in row["params"].items()))
+    return (group, row["size"] or DEFAULT_SIZE, row["threads"], method, params)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("--metadata")
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+
+    rows = sorted(load(args.results), key=sort_key)
+    baseline = {(r["size"], r["threads"]): r["score"] for r in rows
+                if (r["group"], r["method"]) == BASELINE}
+
+    def ratio(row):
+        base = baseline.get((row["size"] or DEFAULT_SIZE, row["threads"]))
+        return row["score"] / base if base else None
+
+    def find(group, method, size=None, threads=1, **params):
+        for r in rows:
+            if (r["group"], r["method"], r["size"], r["threads"]) == (group, method, size, threads) \
+                    and all(str(r["params"].get(k)) == str(v) for k, v in params.items()):
+                return r["score"]
+        return None
+
+    metadata = None
+    if args.metadata:
+        try:
+            with open(args.metadata) as f:
+                metadata = json.load(f)
+        except (OSError, ValueError) as e:
+            print(f"(metadata not available: {e})", file=sys.stderr)
+
+    if args.smoke:
+        print("SMOKE RUN: minimal warm-up and measurement; the numbers below are NOT meaningful.")
+    show_alloc = any(r["alloc"] is not None for r in rows)
+    header = ["Benchmark", "size B", "params", "thr", "score", "error", "unit", "x naive"]
+    if show_alloc:
+        header.append("alloc B/op")
+    table = []
+    for r in rows:
+        rt = ratio(r)
+        line = [f"{r['group']}.{r['method']}",
+                str(r["size"]) if r["size"] is not None else f"({DEFAULT_SIZE})",
+                ",".join(f"{k}={v}" for k, v in sorted(r["params"].items())) or "-",
+                str(r["threads"]), fmt_num(r["score"]),
+                "" if math.isnan(r["error"]) else "\u00b1 " + fmt_num(r["error"]),
+                r["unit"], f"{rt:.2f}x" if rt is not None else "-"]
+        if show_alloc:
+            line.append(fmt_num(r["alloc"]) if r["alloc"] is not None else "")
+        table.append(line)
+    if metadata:
+        line = ["MetadataFootprint (tracking+native)", str(metadata["allocationSize"]),
+                f"live={metadata['live']}", "1", f"{metadata['metadataBytesPerLive']:.2f}", "", "B/live", "-"]
+        if show_alloc:
+            line.append("")
+        table.append(line)
+        line = ["MetadataFootprint (heap delta)", str(metadata["allocationSize"]),
+                f"live={metadata['live']}", "1", f"{metadata['heapBytesPerLive']:.2f}", "", "B/live", "-"]
+        if show_alloc:
+            line.append("")
+        table.append(line)
+    widths = [max(len(h), *(len(row[i]) for row in table)) if table else len(h) for i, h in enumerate(header)]
+    right = {1, 3, 4, 5, 7, 8}
+
+    def render(cells):
+        return "  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells))
+
+    print(render(header))
+    print("  ".join("-" * w for w in widths))
+    for line in table:
+        print(render(line))
+    print()
+    print("ns/op: JMH AverageTime, one allocation and its release per op; error: 99.9 % confidence;")
+    print("x naive: score / AllocFree.ffmMallocFree (libc malloc+free via FFM) of the same size and threads.")
+    print()
+
+    # ---- goals --------------------------------------------------------------------------------
+    goals = []
+
+    def goal(label, value, target, ok, unit="x"):
+        if value is None:
+            goals.append((label, "n/a", target, "NOT MET (missing)"))
+            return
+        shown = f"{value:.2f}{unit}" if unit == "x" else f"{value:,.1f} {unit}"
+        goals.append((label, shown, target, "MET" if ok(value) else "NOT MET"))
+
+    def div(a, b):
+        return a / b if a is not None and b else None
+
+    core64 = find("AllocFree", "safeAllocCore", 64, 1)
+    goal("SafeAlloc/naive FFM at 64 B, 1 thread", div(core64, find(*BASELINE, 64, 1)),
+         "<= 1.0x", lambda v: v <= 1.0)
+    goal("SafeAlloc/naive FFM at 4 KiB, 1 thread",
+         div(find("AllocFree", "safeAllocCore", 4096, 1), find(*BASELINE, 4096, 1)), "<= 1.25x", lambda v: v <= 1.25)
+    goal("SafeAlloc/naive FFM at 64 B, 2 threads",
+         div(find("AllocFree", "safeAllocCore", 64, 2), find(*BASELINE, 64, 2)), "<= 1.5x", lambda v: v <= 1.5)
+    netty = [s for s in (find("AllocFree", "nettyPooled", 64, 1), find("AllocFree", "nettyUnpooled", 64, 1))
+             if s is not None]
+    goal("Netty (faster of pooled/unpooled)/SafeAlloc at 64 B", div(min(netty) if netty else None, core64),
+         ">= 3x", lambda v: v >= 3)
+    goal("Arrow RootAllocator/SafeAlloc at 64 B", div(find("ArrowAllocFree", "arrowRootAllocator", 64, 1), core64),
+         ">= 3x", lambda v: v >= 3)
+    goal("ByteBuffer.allocateDirect/SafeAlloc at 64 B", div(find("AllocFree", "allocateDirect", 64, 1), core64),
+         ">= 20x", lambda v: v >= 20)
+    live1 = find("LiveScaling", "safeAllocCore", live=1)
+    live1m = find("LiveScaling", "safeAllocCore", live=1000000)
+    change = div(live1m, live1)
+    goal("scaling 1 -> 1,000,000 live allocations (change)", None if change is None else (change - 1) * 100,
+         "<= 10 %", lambda v: abs(v) <= 10, unit="%")
+    h1 = find("HandlerScaling", "safeAllocCore", handlers=1)
+    h100 = find("HandlerScaling", "safeAllocCore", handlers=100)
+    change = div(h100, h1)
+    goal("scaling 1 -> 100 handlers (change)", None if change is None else (change - 1) * 100,
+         "<= 10 %", lambda v: abs(v) <= 10, unit="%")
+    goal("metadata per live allocation (1M x 64 B)", metadata["metadataBytesPerLive"] if metadata else None,
+         "<= 32 B", lambda v: v <= 32, unit="B")
+    goal("failure path (limit -> FAIL -> exception caught)", find("FailurePath", "limitFail"),
+         "<= 2000 ns", lambda v: v <= 2000, unit="ns")
+
+    fast = find("SafetyModes", "safeAllocCore", safety="FAST")
+    checked = find("SafetyModes", "safeAllocCore", safety="CHECKED")
+    cost = div(checked, fast)
+    if cost is not None:
+        print(f"CHECKED safety mode: {cost:.1f}x the cost of FAST (64 B rAlloc + rFree, 1 thread, same run)")
+        print()
+
+    print("Goals" + (" (smoke run: not meaningful)" if args.smoke else "") + ":")
+    lw = max(len(g[0]) for g in goals)
+    vw = max(len(g[1]) for g in goals)
+    tw = max(len(g[2]) for g in goals)
+    for label, value, target, verdict in goals:
+        print(f"  {label.ljust(lw)}  {value.rjust(vw)}  (goal {target.ljust(tw)})  {verdict}")
+    met = sum(1 for g in goals if g[3] == "MET")
+    print(f"  {met} of {len(goals)} goals met")
+    if metadata:
+        print()
+        print(f"Metadata: {metadata['trackingBytesPerLive']:.2f} B/live in the live table "
+              f"(trackingBytes {metadata['trackingBytes']:,} for {metadata['live']:,} live), "
+              f"{metadata['nativeExtraBytesPerLive']:.2f} B/live native header; "
+              f"heap delta cross-check {metadata['heapBytesPerLive']:.2f} B/live.")
+
+
+if __name__ == "__main__":
+    main()

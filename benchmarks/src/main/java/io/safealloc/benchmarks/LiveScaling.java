@@ -1,0 +1,70 @@
+package io.safealloc.benchmarks;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.safealloc.allocator.core.SafeAllocator;
+
+/**
+ * rAlloc(64) + rFree while {@code live} other allocations are held: the live table must not slow
+ * the hot path down as it grows.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = Jvm.NATIVE_ACCESS)
+@Threads(1)
+public class LiveScaling {
+
+    static final long SIZE = 64;
+
+    @Param({"1", "1000", "1000000"})
+    public int live;
+
+    SafeAllocator allocator;
+    long[] held;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        allocator = Allocators.create(0);
+        held = new long[live];
+        for (int i = 0; i < live; i++) {
+            held[i] = allocator.rAlloc(SIZE).address();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        for (long address : held) {
+            allocator.rFree(MemorySegment.ofAddress(address));
+        }
+        held = null;
+        if (allocator.stats().bytesInUse() != 0) {
+            throw new IllegalStateException("not everything was freed");
+        }
+    }
+
+    @Benchmark
+    public MemorySegment safeAllocCore() {
+        MemorySegment segment = allocator.rAlloc(SIZE);
+        allocator.rFree(segment);
+        return segment;
+    }
+}
