@@ -55,6 +55,8 @@ public final class SafeAllocator implements AllocatorService {
     private final Logger log;
     private final LiveTable live = new LiveTable();
     private final Lifetimes lifetimes = new Lifetimes();
+    /** Serialises adopt's check-then-insert (see {@link #adopt}). */
+    private final Object adoptions = new Object();
     private final Accounts accounts = new Accounts();
     private final AtomicLong inUse = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
@@ -246,7 +248,12 @@ public final class SafeAllocator implements AllocatorService {
     MemorySegment duplicate(Account account, MemorySegment source) {
         long size = source.byteSize();
         MemorySegment copy = allocate(account, size);
-        MemorySegment.copy(source, 0, copy, 0, size);
+        try {
+            MemorySegment.copy(source, 0, copy, 0, size);
+        } catch (RuntimeException | Error unreadable) { // closed, or confined to another thread
+            free(copy);
+            throw unreadable;
+        }
         return copy;
     }
 
@@ -348,8 +355,17 @@ public final class SafeAllocator implements AllocatorService {
         }
     }
 
+    /** The owner was closed while a call was in flight; whatever that call allocated is freed. */
+    static final class OwnerClosedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        OwnerClosedException(String message) {
+            super(message);
+        }
+    }
+
     static IllegalStateException closedError(Account account) {
-        return new IllegalStateException("the allocator view of " + account.owner
+        return new OwnerClosedException("the allocator view of " + account.owner
                 + " is closed (the bundle released the service); nothing was allocated");
     }
 
@@ -420,12 +436,12 @@ public final class SafeAllocator implements AllocatorService {
             if (result < 0) {
                 result = recover(owner, newSize, result, () -> tryRealloc(owner, address, oldSize, newSize));
             }
-        } catch (MemoryAllocationException e) {
+        } catch (OwnerClosedException ownerClosed) {
+            endQuietly(address, lifetime); // the block was moved and freed: so is every view of it
+            throw ownerClosed;
+        } catch (RuntimeException | Error e) {
             live.insert(address, entry); // as C realloc: the original stays valid and accounted
             throw e;
-        } catch (IllegalStateException ownerClosed) {
-            endQuietly(address, lifetime); // the block was freed: so is every view of it
-            throw ownerClosed;
         }
         endQuietly(address, lifetime); // the old segment is stale now, even when the address stayed
         return lifetimes.segment(result, newSize, config.safety());
@@ -491,17 +507,22 @@ public final class SafeAllocator implements AllocatorService {
         if (size < 0 || size > Entry.MAX_SIZE) {
             throw new IllegalArgumentException("adopt: size must be between 0 and " + Entry.MAX_SIZE + ", was " + size);
         }
-        if (live.get(address) != LiveTable.NOT_FOUND) {
-            throw new IllegalArgumentException(String.format(
-                    "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", address));
+        long after;
+        // Check and insert as one step: two threads adopting the same address must not both win
+        // (two entries would mean two libc frees). Adopting is rare; allocating never takes this lock.
+        synchronized (adoptions) {
+            if (live.get(address) != LiveTable.NOT_FOUND) {
+                throw new IllegalArgumentException(String.format(
+                        "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", address));
+            }
+            // The memory exists already: it is accounted, never refused for budget reasons.
+            after = inUse.addAndGet(size);
+            long mine = account.inUse.addAndGet(size);
+            Account.raisePeak(account.peak, mine);
+            Account.raisePeak(peak, after);
+            account.allocations.incrementAndGet();
+            record(account, address, size);
         }
-        // The memory exists already: it is accounted, never refused for budget reasons.
-        long after = inUse.addAndGet(size);
-        long mine = account.inUse.addAndGet(size);
-        Account.raisePeak(account.peak, mine);
-        Account.raisePeak(peak, after);
-        account.allocations.incrementAndGet();
-        record(account, address, size);
         warnIfCrossed(account, size, after, config);
         return lifetimes.segment(address, size, config.safety());
     }
@@ -570,7 +591,9 @@ public final class SafeAllocator implements AllocatorService {
         try {
             Recovery decision = handler.handle(event);
             return decision == null ? Recovery.DEFER : decision;
-        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+        } catch (InternalError | UnknownError broken) {
+            throw broken; // the JVM itself is failing: nothing a handler chain can decide
+        } catch (Throwable e) { // an OutOfMemoryError is to be expected in a memory handler
             log.log(Level.ERROR, "memory handler " + handler + " threw; treated as DEFER", e);
             return Recovery.DEFER;
         }
