@@ -22,14 +22,25 @@ final class Lifetimes {
     private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
     private final AtomicLong live = new AtomicLong();
 
-    /** @return the segment to hand out for a fresh allocation */
-    MemorySegment segment(long address, long size, Safety safety) {
-        if (safety == Safety.FAST) {
-            return MemorySegment.ofAddress(address).reinterpret(size);
-        }
+    /** @return the segment to hand out for a fresh FAST allocation: global scope, no lifetime */
+    static MemorySegment fast(long address, long size) {
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    /**
+     * Begins the lifetime of a fresh CHECKED allocation; it is registered before its segment exists,
+     * so that whoever ends it (rFree, a resize, the owner's release) finds it.
+     */
+    Arena begin(long address) {
         Arena arena = Arena.ofShared();
-        arenas.put(address, arena);
-        live.incrementAndGet();
+        if (arenas.put(address, arena) == null) {
+            live.incrementAndGet();
+        }
+        return arena;
+    }
+
+    /** @return the segment to hand out for a CHECKED allocation: valid exactly as long as {@code arena} */
+    static MemorySegment checked(long address, long size, Arena arena) {
         return MemorySegment.ofAddress(address).reinterpret(size, arena, null);
     }
 
@@ -52,29 +63,77 @@ final class Lifetimes {
             return null; // a FAST allocation, or not ours at all: the live table decides
         }
         if (!arena.scope().equals(scope)) {
-            throw stale(operation, address);
+            // A live scope that is not this allocation's: the address is live, but the segment is not
+            // the one handed out (typically rebuilt with MemorySegment.ofAddress). Saying "already
+            // freed" here would send the user looking for a double free that never happened.
+            throw notTheHandedOutSegment(operation, address);
         }
         return arena;
     }
 
     /**
-     * Ends the lifetime of the segment at {@code address}.
+     * Ends the lifetime of the segment at {@code address}, unless another path ended it first:
+     * whoever removes the registration closes the arena, so two paths never both close it.
      *
-     * @throws IllegalStateException if a native call holds the segment (its arena cannot close yet)
+     * @throws IllegalStateException if a native call holds the segment (its arena cannot close yet);
+     *     then nothing changed
      */
     void end(long address, Arena arena) {
-        if (arena == null) {
+        if (arena == null || !arenas.remove(address, arena)) {
             return;
         }
-        arena.close(); // throws while a downcall keeps the segment acquired; then nothing changed
-        if (arenas.remove(address, arena)) {
-            live.decrementAndGet();
+        try {
+            arena.close();
+        } catch (IllegalStateException inUse) {
+            arenas.put(address, arena);
+            throw inUse;
         }
+        live.decrementAndGet();
     }
 
     /** Ends the lifetime at {@code address} if it has one (an owner's memory being released). */
     void endIfAny(long address) {
         end(address, arenas.get(address));
+    }
+
+    /**
+     * Unregisters the lifetime at {@code address} without ending it, before a resize hands the block
+     * to libc realloc: once realloc has moved the block, libc may give the old address to another
+     * thread at once, and a registration left behind would make that allocation look like someone
+     * else's. {@link #reattach} undoes it when the resize fails; {@link #closeDetached} ends it when
+     * the resize succeeds.
+     *
+     * @return the arena, or {@code null} for a FAST segment
+     */
+    Arena detach(long address, Arena arena) {
+        if (arena != null && arenas.remove(address, arena)) {
+            live.decrementAndGet();
+        }
+        return arena;
+    }
+
+    /** A failed resize: the original segment is registered (and valid) again. */
+    void reattach(long address, Arena arena) {
+        if (arena != null && arenas.put(address, arena) == null) {
+            live.incrementAndGet();
+        }
+    }
+
+    /**
+     * Ends a detached lifetime.
+     *
+     * @throws IllegalStateException if a native call holds the segment
+     */
+    static void closeDetached(Arena arena) {
+        if (arena != null) {
+            arena.close();
+        }
+    }
+
+    private static IllegalArgumentException notTheHandedOutSegment(String operation, long address) {
+        return new IllegalArgumentException(String.format("%s: 0x%x is a live CHECKED allocation, but this segment is not "
+                + "the one handed out for it (rebuilt from a raw address?); pass the segment the allocator returned; "
+                + "nothing was changed", operation, address));
     }
 
     private static IllegalArgumentException stale(String operation, long address) {

@@ -231,7 +231,7 @@ public final class SafeAllocator implements AllocatorService {
         if (address < 0) {
             address = recover(account, size, address, () -> tryAllocate(account, size, MALLOC, MALLOC_ALIGNMENT));
         }
-        return lifetimes.segment(address, size, config.safety());
+        return handOut(account, address, size);
     }
 
     MemorySegment allocateType(Account account, MemoryLayout layout) {
@@ -242,7 +242,25 @@ public final class SafeAllocator implements AllocatorService {
         if (address < 0) {
             address = recover(account, size, address, () -> tryAllocate(account, size, kind, alignment));
         }
-        return lifetimes.segment(address, size, config.safety());
+        return handOut(account, address, size);
+    }
+
+    /**
+     * The segment for a block just entered in the live table. In CHECKED mode its lifetime is
+     * registered only now, so an owner's release that ran in between found no lifetime to end: the
+     * owner is checked again after registering, and if it closed, this call ends the lifetime itself
+     * (a lifetime left behind would make the address's next allocation look like someone else's).
+     */
+    private MemorySegment handOut(Account account, long address, long size) {
+        if (config.safety() == Safety.FAST) {
+            return Lifetimes.fast(address, size);
+        }
+        java.lang.foreign.Arena lifetime = lifetimes.begin(address);
+        if (account.closed) {
+            lifetimes.end(address, lifetime);
+            throw closedError(account);
+        }
+        return Lifetimes.checked(address, size, lifetime);
     }
 
     MemorySegment duplicate(Account account, MemorySegment source) {
@@ -430,6 +448,7 @@ public final class SafeAllocator implements AllocatorService {
         }
         Account owner = accounts.get(Entry.owner(entry));
         long oldSize = Entry.size(entry);
+        lifetimes.detach(address, lifetime); // before libc can hand the old address to anyone else
         long result;
         try {
             result = tryRealloc(owner, address, oldSize, newSize);
@@ -437,19 +456,21 @@ public final class SafeAllocator implements AllocatorService {
                 result = recover(owner, newSize, result, () -> tryRealloc(owner, address, oldSize, newSize));
             }
         } catch (OwnerClosedException ownerClosed) {
-            endQuietly(address, lifetime); // the block was moved and freed: so is every view of it
+            closeQuietly(address, lifetime); // the block was moved and freed: so is every view of it
             throw ownerClosed;
         } catch (RuntimeException | Error e) {
-            live.insert(address, entry); // as C realloc: the original stays valid and accounted
+            // As C realloc: the original stays valid and accounted (its lifetime first, then its entry).
+            lifetimes.reattach(address, lifetime);
+            live.insert(address, entry);
             throw e;
         }
-        endQuietly(address, lifetime); // the old segment is stale now, even when the address stayed
-        return lifetimes.segment(result, newSize, config.safety());
+        closeQuietly(address, lifetime); // the old segment is stale now, even when the address stayed
+        return handOut(owner, result, newSize);
     }
 
-    private void endQuietly(long address, java.lang.foreign.Arena lifetime) {
+    private void closeQuietly(long address, java.lang.foreign.Arena lifetime) {
         try {
-            lifetimes.end(address, lifetime);
+            Lifetimes.closeDetached(lifetime);
         } catch (IllegalStateException inUse) {
             log.log(Level.ERROR, String.format("the old segment at 0x%x is held by a native call: it stays "
                     + "accessible although its memory moved", address));
@@ -479,12 +500,9 @@ public final class SafeAllocator implements AllocatorService {
         if (growth < 0) {
             unreserve(owner, -growth);
         }
-        if (owner.closed) {
-            // Claimed before its owner's release scan: the scan could not free it, so this call does.
-            release(owner, result, newSize);
-            throw closedError(owner);
-        }
-        live.insert(result, Entry.of(newSize, owner.index));
+        // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
+        // missed the block, and record frees it (checking before the insert would leave a window).
+        record(owner, result, newSize);
         if (growth > 0) {
             warnIfCrossed(owner, growth, after, c);
         }
@@ -524,7 +542,7 @@ public final class SafeAllocator implements AllocatorService {
             record(account, address, size);
         }
         warnIfCrossed(account, size, after, config);
-        return lifetimes.segment(address, size, config.safety());
+        return handOut(account, address, size);
     }
 
     // ---- recovery -----------------------------------------------------------------------------

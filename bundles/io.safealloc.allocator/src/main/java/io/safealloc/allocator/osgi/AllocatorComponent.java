@@ -66,10 +66,12 @@ public class AllocatorComponent {
 
     private void applyOrKeep(AllocatorConfiguration config, boolean initial) {
         try {
-            allocator.configure(toConfig(config));
+            // Validate every setting before applying any: a rejected configuration is rejected whole.
+            AllocatorConfig validated = toConfig(config);
             if (config.abortTimeoutSeconds() < 1) {
                 throw new IllegalArgumentException("abortTimeoutSeconds must be >= 1, was " + config.abortTimeoutSeconds());
             }
+            allocator.configure(validated);
             abortTimeoutSeconds = config.abortTimeoutSeconds();
             LOG.log(Level.INFO, "configuration applied: {0}", allocator.config());
         } catch (IllegalArgumentException e) {

@@ -106,6 +106,20 @@ class CheckedModeTest {
     }
 
     @Test
+    void aSegmentRebuiltFromALiveAddressIsRejectedAsNotTheOneHandedOutNotAsFreed() {
+        MemorySegment s = allocator.rAlloc(48);
+        MemorySegment rebuilt = MemorySegment.ofAddress(s.address()).reinterpret(48);
+        var e = assertThrows(IllegalArgumentException.class, () -> allocator.rFree(rebuilt));
+        assertEquals(String.format("rFree: 0x%x is a live CHECKED allocation, but this segment is not the one handed "
+                + "out for it (rebuilt from a raw address?); pass the segment the allocator returned; nothing was "
+                + "changed", s.address()), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> allocator.rRealloc(rebuilt, 96));
+        assertEquals(48, allocator.stats().bytesInUse(), "the allocation is untouched");
+        s.set(JAVA_BYTE, 47, (byte) 9);
+        allocator.rFree(s);
+    }
+
+    @Test
     void aResizeEndsTheOldSegmentAndAFailedResizeKeepsIt() {
         MemorySegment s = allocator.rAlloc(32);
         s.set(JAVA_BYTE, 31, (byte) 5);
@@ -116,6 +130,106 @@ class CheckedModeTest {
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0));
         assertEquals(5, grown.get(JAVA_BYTE, 31));
         allocator.rFree(grown);
+    }
+
+    /**
+     * Regression (found by StressTest): a resize that moved the block left the old address's lifetime
+     * registered until realloc returned, although libc had already freed the address and could give
+     * it to another thread. That thread's FAST allocation at the address then looked like someone
+     * else's CHECKED one, and its rFree was rejected. Here the backend's realloc moves the block and,
+     * before returning, lets exactly that happen.
+     */
+    @Test
+    void anAddressFreedInsideAMovingResizeIsAtOnceUsableByOthers() {
+        java.util.Map<Long, Long> sizes = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<Throwable> duringResize = new java.util.ArrayList<>();
+        long[] reused = new long[1];
+        SafeAllocator[] self = new SafeAllocator[1]; // the allocator under test, built with this backend
+        NativeBackend moving = new NativeBackend() {
+            @Override
+            public long malloc(long size) {
+                long a = backend.malloc(size);
+                sizes.put(a, size);
+                return a;
+            }
+
+            @Override
+            public long calloc(long size) {
+                return backend.calloc(size);
+            }
+
+            @Override
+            public long alignedZeroed(long alignment, long size) {
+                return backend.alignedZeroed(alignment, size);
+            }
+
+            @Override
+            public long realloc(long address, long size) {
+                long oldSize = sizes.remove(address);
+                long moved = backend.libc.malloc(size);
+                MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(oldSize), 0,
+                        MemorySegment.ofAddress(moved).reinterpret(size), 0, Math.min(oldSize, size));
+                backend.free(address, oldSize); // the old address is free: the next malloc of its size gets it
+                try { // another thread, as it were, allocates and frees it before this realloc returns
+                    self[0].configure(self[0].config().withSafety(Safety.FAST));
+                    MemorySegment other = self[0].rAlloc(oldSize);
+                    reused[0] = other.address();
+                    self[0].rFree(other);
+                } catch (Throwable t) {
+                    duringResize.add(t);
+                }
+                sizes.put(moved, size);
+                return moved;
+            }
+
+            @Override
+            public void free(long address, long size) {
+                sizes.remove(address);
+                backend.free(address, size);
+            }
+        };
+        SafeAllocator a = SafeAllocator.builder().backend(moving).logger(new RecordingLogger())
+                .config(AllocatorConfig.DEFAULTS.withSafety(Safety.CHECKED).withDefaultRecovery(Recovery.FAIL))
+                .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
+                .build();
+        self[0] = a;
+        MemorySegment s = a.rAlloc(64);
+        s.set(JAVA_BYTE, 63, (byte) 7);
+        MemorySegment grown = a.rRealloc(s, 128);
+        assertEquals(s.address(), reused[0], "the other allocation got the old address");
+        assertEquals(java.util.List.of(), duringResize, "its rFree was accepted");
+        assertEquals(7, grown.get(JAVA_BYTE, 63));
+        assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0), "the old segment is stale");
+        a.rFree(grown);
+        assertEquals(0, a.stats().bytesInUse());
+        assertEquals(0, a.stats().liveAllocations());
+    }
+
+    /**
+     * An owner closed while one of its CHECKED allocations was between entering the live table and
+     * getting its lifetime: the release found no lifetime to end, so the allocation ends it itself
+     * and fails as closed; the address carries no leftover lifetime into its next allocation.
+     */
+    @Test
+    void anOwnerClosedInTheMiddleOfACheckedAllocationLeavesNoLifetimeBehind() {
+        SafeAllocator a = allocator;
+        // The WARNING handler runs after the block entered the live table and before its segment
+        // exists: the bundle stops right there.
+        a.configure(a.config().withLimit(1000).withWarnPercent(50));
+        OwnerView view = a.open(new Owner(9, "stopping"));
+        a.handlers().add(event -> {
+            if (event.cause() == Cause.WARNING) {
+                view.release();
+            }
+            return Recovery.DEFER;
+        }, 0);
+        var e = assertThrows(IllegalStateException.class, () -> view.rAlloc(600));
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        assertEquals(0, a.stats().bytesInUse(), "the release freed it");
+        a.configure(a.config().withSafety(Safety.FAST));
+        MemorySegment next = a.rAlloc(600); // the backend hands the same address out again
+        a.rFree(next); // accepted: no leftover lifetime claims the address
+        assertEquals(0, a.stats().liveAllocations());
     }
 
     @Test

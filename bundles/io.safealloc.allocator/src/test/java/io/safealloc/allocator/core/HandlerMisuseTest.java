@@ -1,0 +1,217 @@
+package io.safealloc.allocator.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.safealloc.api.Cause;
+import io.safealloc.api.MemEvent;
+import io.safealloc.api.MemHandler;
+import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.Recovery;
+
+/**
+ * Handlers that misbehave (catalogue rows "a handler that ..."): none of them may hang other
+ * threads, recurse, crash or corrupt the accounting. Everything is synchronised with latches.
+ */
+@Timeout(60)
+class HandlerMisuseTest {
+
+    private static final int LIMIT = 1000;
+
+    private final RecordingLogger log = new RecordingLogger();
+    private final SafeAllocator allocator = SafeAllocator.builder().logger(log)
+            .config(AllocatorConfig.DEFAULTS.withLimit(LIMIT).withDefaultRecovery(Recovery.FAIL))
+            .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
+            .build();
+
+    @AfterEach
+    void accountingIntact() {
+        assertEquals(0, allocator.stats().bytesInUse(), "bytes in use");
+        assertEquals(0, allocator.stats().liveAllocations(), "live allocations");
+    }
+
+    private MemoryAllocationException overLimit() {
+        return assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(LIMIT + 1));
+    }
+
+    private static String limitMessage(String decision) {
+        return "Memory allocation error for 1001 bytes: LIMIT (global limit: 0 of 1000 bytes in use), requested by "
+                + "none [-1], attempt " + (decision.startsWith("retries") ? "4" : "1") + "; top holders: none; " + decision;
+    }
+
+    @Test
+    void aThrowingHandlerIsLoggedAndCountsAsDefer() {
+        MemHandler throwing = new MemHandler() {
+            @Override
+            public Recovery handle(MemEvent event) {
+                throw new IllegalStateException("handler bug");
+            }
+
+            @Override
+            public String toString() {
+                return "ThrowingHandler";
+            }
+        };
+        AtomicInteger next = new AtomicInteger();
+        allocator.handlers().add(throwing, 10);
+        allocator.handlers().add(e -> {
+            next.incrementAndGet();
+            return Recovery.FAIL;
+        }, 5);
+        MemoryAllocationException e = overLimit();
+        assertEquals(limitMessage("decision FAIL"), e.getMessage());
+        assertEquals(1, next.get(), "the next handler decided");
+        assertTrue(log.lines.contains("ERROR memory handler ThrowingHandler threw; treated as DEFER "
+                + "java.lang.IllegalStateException: handler bug"), log.lines.toString());
+    }
+
+    @Test
+    void aHandlerReturningNullCountsAsDeferAndTheDefaultDecides() {
+        allocator.handlers().add(e -> null, 0);
+        MemoryAllocationException e = overLimit();
+        assertEquals(Recovery.FAIL, e.decision());
+        assertTrue(log.contains("Memory allocation error for 1001 bytes: LIMIT"), "the default handler decided");
+    }
+
+    @Test
+    void aHandlerRetryingForeverIsCutOffAtMaxRetries() {
+        AtomicInteger calls = new AtomicInteger();
+        allocator.handlers().add(e -> {
+            calls.incrementAndGet();
+            return Recovery.RETRY;
+        }, 0);
+        assertEquals(limitMessage("retries exhausted after 3 retries"), overLimit().getMessage());
+        assertEquals(4, calls.get());
+        allocator.configure(allocator.config().withMaxRetries(0));
+        calls.set(0);
+        MemoryAllocationException none = overLimit();
+        assertEquals(1, calls.get(), "maxRetries 0: asked once, no retry");
+        assertEquals(Recovery.RETRY, none.decision());
+        allocator.configure(allocator.config().withMaxRetries(100));
+        calls.set(0);
+        overLimit();
+        assertEquals(101, calls.get(), "bounded at the largest setting too");
+    }
+
+    @Test
+    void aHandlerAllocatingReEntrantlyGetsPlainAnswersAndNeverRecurses() {
+        AtomicInteger depth = new AtomicInteger();
+        AtomicInteger maxDepth = new AtomicInteger();
+        AtomicReference<MemoryAllocationException> inner = new AtomicReference<>();
+        List<MemorySegment> madeInside = new CopyOnWriteArrayList<>();
+        allocator.handlers().add(e -> {
+            maxDepth.accumulateAndGet(depth.incrementAndGet(), Math::max);
+            try {
+                madeInside.add(allocator.rAlloc(100)); // fits: succeeds inside the handler
+                MemorySegment grown = allocator.rRealloc(madeInside.remove(0), 200);
+                madeInside.add(grown);
+                allocator.rAlloc(LIMIT * 10L); // does not fit: fails without asking the handlers again
+            } catch (MemoryAllocationException ex) {
+                inner.set(ex);
+            } finally {
+                depth.decrementAndGet();
+            }
+            return Recovery.FAIL;
+        }, 0);
+        overLimit();
+        assertEquals(1, maxDepth.get(), "never re-entered");
+        assertEquals("Memory allocation error for 10000 bytes: LIMIT (global limit: 200 of 1000 bytes in use), "
+                + "requested by none [-1], attempt 1; top holders: none [-1] 200; decision FAIL", inner.get().getMessage());
+        assertTrue(log.contains("allocation failed inside a memory handler: FAIL without asking the handlers"));
+        assertEquals(200, allocator.stats().bytesInUse(), "what the handler allocated is accounted");
+        madeInside.forEach(allocator::rFree);
+    }
+
+    @Test
+    void aHandlerThatUnregistersItselfWhileDecidingDecidesThisEventAndIsGoneForTheNext() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<HandlerChain.Registration> self = new AtomicReference<>();
+        self.set(allocator.handlers().add(e -> {
+            calls.incrementAndGet();
+            self.get().unregister();
+            self.get().unregister(); // twice: idempotent, no deadlock on the chain's monitor
+            allocator.handlers().add(x -> Recovery.DEFER, 99).unregister(); // registering from inside works too
+            return Recovery.RETRY;
+        }, 0));
+        MemoryAllocationException first = overLimit();
+        assertEquals(1, calls.get(), "its RETRY was honoured once; the retry's event no longer asked it");
+        assertEquals(2, first.event().attempt(), "the retry failed again and the default decided");
+        assertTrue(allocator.handlers().inDecisionOrder().isEmpty());
+        overLimit();
+        assertEquals(1, calls.get(), "not asked for the next event");
+    }
+
+    /**
+     * A handler that blocks (for seconds, or until released) stalls only the thread whose allocation
+     * failed: meanwhile others allocate, free, fail and get decisions, re-rank handlers and change the
+     * configuration. The blocked thread is proven still blocked after all that, then released.
+     */
+    @Test
+    void aBlockedHandlerStallsOnlyItsOwnThread() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Thread> blockedThread = new AtomicReference<>();
+        allocator.handlers().add(e -> {
+            if (e.cause() != Cause.WARNING && blockedThread.compareAndSet(null, Thread.currentThread())) {
+                entered.countDown();
+                try {
+                    assertTrue(release.await(30, TimeUnit.SECONDS), "released");
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                return Recovery.FAIL;
+            }
+            return Recovery.DEFER; // every later event goes on to the next handler without blocking
+        }, 10);
+        AtomicInteger othersDecided = new AtomicInteger();
+        HandlerChain.Registration second = allocator.handlers().add(e -> {
+            if (e.cause() != Cause.WARNING) {
+                othersDecided.incrementAndGet();
+            }
+            return Recovery.FAIL;
+        }, 5);
+
+        CompletableFuture<MemoryAllocationException> stalled = CompletableFuture.supplyAsync(
+                () -> assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(LIMIT + 1)),
+                r -> Thread.ofPlatform().name("stalled").start(r));
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the handler blocked");
+
+        for (int i = 0; i < 10_000; i++) { // meanwhile, this thread allocates and frees
+            allocator.rFree(allocator.rAlloc(1 + i % LIMIT));
+        }
+        MemoryAllocationException mine = overLimit(); // and fails, decided without waiting
+        assertEquals(Recovery.FAIL, mine.decision());
+        assertEquals(1, othersDecided.get());
+        second.setRanking(20); // re-ranks
+        allocator.configure(allocator.config().withLimit(2 * LIMIT).withWarnPercent(50)); // reconfigures
+        MemorySegment big = allocator.rAlloc(LIMIT + 1); // fits the new limit
+        assertNotNull(allocator.stats());
+        assertEquals(1, allocator.holdings().size());
+        allocator.rFree(big);
+
+        assertFalse(stalled.isDone(), "still blocked in its handler after all that");
+        Thread.State state = blockedThread.get().getState();
+        assertTrue(state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING, state.toString());
+        release.countDown();
+        MemoryAllocationException late = stalled.get(30, TimeUnit.SECONDS);
+        assertEquals(Cause.LIMIT, late.cause());
+        assertEquals(Recovery.FAIL, late.decision());
+        second.unregister();
+    }
+}

@@ -1,0 +1,59 @@
+package io.safealloc.allocator.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing in the catalogue crashes the JVM: {@link MisuseWorkload} runs in a JVM of its own (the
+ * test's java, native access enabled, the test's class path) in a fresh working directory, and must
+ * exit with 0 and leave no {@code hs_err_pid*.log} there (where the JVM writes its crash report).
+ * The seed is new at every run and printed; replay one with {@code -Dsafealloc.misuse.seed=N}.
+ */
+class NoCrashProcessTest {
+
+    private static final long SEED = Long.getLong("safealloc.misuse.seed", System.nanoTime());
+    private static final int CALLS_PER_THREAD = Integer.getInteger("safealloc.misuse.calls", 60_000);
+
+    @Test
+    void aRandomMisuseWorkloadExitsCleanlyWithoutACrashReport(@TempDir Path workDir) throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path output = workDir.resolve("output.txt");
+        Process p = new ProcessBuilder(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m", "-XX:-CreateCoredumpOnCrash", "-cp", System.getProperty("java.class.path"),
+                MisuseWorkload.class.getName(), String.valueOf(SEED), String.valueOf(CALLS_PER_THREAD), "2"))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String log = Files.readString(output, StandardCharsets.UTF_8);
+        String seed = "seed " + SEED + " (replay: -Dsafealloc.misuse.seed=" + SEED + ")\n" + log;
+        assertTrue(ended, "the workload ended within 120 s; " + seed);
+        assertEquals(List.of(), crashReports(workDir), "no JVM crash report; " + seed);
+        assertEquals(0, p.exitValue(), "a clean exit; " + seed);
+        assertTrue(log.contains("FAST: " + CALLS_PER_THREAD + " calls"), seed);
+        assertTrue(log.contains("CHECKED: " + 2 * CALLS_PER_THREAD + " calls"), seed);
+        assertTrue(log.contains("bytes in use 0, live allocations 0, undocumented exceptions 0"), seed);
+        assertTrue(log.contains("misuse workload exit status 0"), seed);
+    }
+
+    private static List<String> crashReports(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("hs_err_pid")).toList();
+        }
+    }
+}
