@@ -30,7 +30,11 @@ final class Fixture {
      * and the only signal that a change took effect is the allocator's observable state.
      */
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        await(what, condition, java.time.Duration.ofNanos(TIMEOUT_NANOS));
+    }
+
+    static void await(String what, BooleanSupplier condition, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
