@@ -3,7 +3,6 @@ package io.safealloc.gateway.launcher;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
@@ -32,7 +31,7 @@ final class FrameworkSupervisor {
 
     private final Framework framework;
     private final long stopTimeoutMillis;
-    private final AtomicBoolean stopReported = new AtomicBoolean();
+    private boolean stopReported; // guarded by this
 
     FrameworkSupervisor(Framework framework, long stopTimeoutSeconds) {
         this.framework = framework;
@@ -73,9 +72,14 @@ final class FrameworkSupervisor {
         }
     }
 
-    /** Logs the final stop once, from whichever thread sees it first. */
-    private void reportStopped() {
-        if (stopReported.compareAndSet(false, true)) {
+    /**
+     * Logs the final stop once, from whichever thread sees it first. Synchronized, not a flag alone:
+     * the JVM ends when the shutdown hook returns, so the hook must not return while the main thread
+     * is still writing the line (seen on a loaded machine: the line was lost).
+     */
+    private synchronized void reportStopped() {
+        if (!stopReported) {
+            stopReported = true;
             LOG.log(Level.INFO, "OSGi framework stopped");
         }
     }
