@@ -74,7 +74,7 @@ public abstract class AllocFree {
     public void setUp() {
         allocator = Allocators.create(0);
         view = allocator.open(new Owner(42, "io.example.consumer"));
-        service = new BundleScopedView(view);
+        service = view; // what the bundle-scoped DS component delegates every call to
     }
 
     @TearDown(Level.Trial)

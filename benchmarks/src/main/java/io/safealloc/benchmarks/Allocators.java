@@ -19,7 +19,7 @@ final class Allocators {
         return SafeAllocator.builder()
                 .config(AllocatorConfig.DEFAULTS.withLimit(limit).withDefaultRecovery(Recovery.FAIL))
                 .abortAction((event, exitCode) -> { })
-                .logger(QuietLogger.INSTANCE)
+                .silent()
                 .build();
     }
 }

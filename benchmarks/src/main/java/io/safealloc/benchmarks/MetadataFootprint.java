@@ -111,7 +111,7 @@ public final class MetadataFootprint {
                 .backend(backend)
                 .config(AllocatorConfig.DEFAULTS.withDefaultRecovery(Recovery.FAIL))
                 .abortAction((event, exitCode) -> { })
-                .logger(QuietLogger.INSTANCE)
+                .silent()
                 .build();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long heapBefore = settledHeap(memory);

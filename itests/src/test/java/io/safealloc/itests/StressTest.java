@@ -189,12 +189,12 @@ class StressTest {
                 long liveAfter) throws Exception {
             String text = String.format("StressTest: %d allocating operations (2 threads) in %.1f s, seed %d, %d checkpoints%n"
                     + "  handlers: %d registered, %d unregistered, %d re-ranked; tb2: %d start/stop cycles; "
-                    + "configuration: %d changes applied, %d invalid ones rejected, %d updates lost by SCR and saved again%n"
+                    + "configuration: %d changes applied, %d invalid ones rejected, %d updates lost by SCR and saved again, slowest applied after %d ms%n"
                     + "  failures: %s%n"
                     + "  final: bytes in use %d (at start %d), live allocations %d%n",
                     ops, took.toMillis() / 1000.0, settings.seed(), settings.rounds(), handlers.registrations,
                     handlers.unregistrations, handlers.reRankings, bundles.cycles, configs.changes,
-                    configs.rejectedChanges, configs.lostUpdates, ledger, bytesAfter, bytesBefore, liveAfter);
+                    configs.rejectedChanges, configs.lostUpdates, configs.slowestApplyMillis, ledger, bytesAfter, bytesBefore, liveAfter);
             System.out.print(text);
             if (settings.report() != null) {
                 Files.writeString(Path.of(settings.report()), text, StandardCharsets.UTF_8);

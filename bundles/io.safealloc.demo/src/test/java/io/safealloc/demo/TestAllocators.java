@@ -1,7 +1,5 @@
 package io.safealloc.demo;
 
-import java.util.ResourceBundle;
-
 import io.safealloc.allocator.core.AllocatorConfig;
 import io.safealloc.allocator.core.SafeAllocator;
 import io.safealloc.api.Recovery;
@@ -18,28 +16,8 @@ final class TestAllocators {
                 .abortAction((event, code) -> {
                     throw new AssertionError("no abort expected: " + event);
                 })
-                .logger(new Silent())
+                .silent() // keeps the expected log lines (refused allocations, released leaks) out of the build output
                 .build();
     }
 
-    /** Keeps the expected log lines (refused allocations, released leaks) out of the build output. */
-    private static final class Silent implements System.Logger {
-        @Override
-        public String getName() {
-            return "silent";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return false;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-        }
-    }
 }

@@ -16,7 +16,7 @@ final class Allocators {
                 .abortAction((event, code) -> {
                     throw new AssertionError("no abort expected: " + event);
                 })
-                .logger(new SilentLogger())
+                .silent()
                 .build();
     }
 }

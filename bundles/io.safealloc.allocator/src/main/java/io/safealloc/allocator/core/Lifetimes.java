@@ -3,7 +3,6 @@ package io.safealloc.allocator.core;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The lifetimes of segments handed out in {@link Safety#CHECKED} mode: one shared arena per
@@ -20,7 +19,6 @@ final class Lifetimes {
     private static final MemorySegment.Scope GLOBAL = MemorySegment.NULL.scope();
 
     private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
-    private final AtomicLong live = new AtomicLong();
 
     /** @return the segment to hand out for a fresh FAST allocation: global scope, no lifetime */
     static MemorySegment fast(long address, long size) {
@@ -33,9 +31,7 @@ final class Lifetimes {
      */
     Arena begin(long address) {
         Arena arena = Arena.ofShared();
-        if (arenas.put(address, arena) == null) {
-            live.incrementAndGet();
-        }
+        arenas.put(address, arena);
         return arena;
     }
 
@@ -55,7 +51,7 @@ final class Lifetimes {
         if (!scope.isAlive()) {
             throw stale(operation, address);
         }
-        if (live.get() == 0 && scope.equals(GLOBAL)) {
+        if (scope.equals(GLOBAL) && arenas.isEmpty()) { // FAST only: no lookup (and no boxed key) on rFree
             return null;
         }
         Arena arena = arenas.get(address);
@@ -88,7 +84,6 @@ final class Lifetimes {
             arenas.put(address, arena);
             throw inUse;
         }
-        live.decrementAndGet();
     }
 
     /** Ends the lifetime at {@code address} if it has one (an owner's memory being released). */
@@ -106,16 +101,16 @@ final class Lifetimes {
      * @return the arena, or {@code null} for a FAST segment
      */
     Arena detach(long address, Arena arena) {
-        if (arena != null && arenas.remove(address, arena)) {
-            live.decrementAndGet();
+        if (arena != null) {
+            arenas.remove(address, arena);
         }
         return arena;
     }
 
     /** A failed resize: the original segment is registered (and valid) again. */
     void reattach(long address, Arena arena) {
-        if (arena != null && arenas.put(address, arena) == null) {
-            live.incrementAndGet();
+        if (arena != null) {
+            arenas.put(address, arena);
         }
     }
 

@@ -119,6 +119,14 @@ public final class SafeAllocator implements AllocatorService {
             return this;
         }
 
+        /**
+         * Logs nothing: for tests, benchmarks and embedders that report failures themselves (the
+         * decisions still reach the handlers, observers and exceptions).
+         */
+        public Builder silent() {
+            return logger(SilentLogger.INSTANCE);
+        }
+
         public SafeAllocator build() {
             return new SafeAllocator(this);
         }

@@ -36,30 +36,9 @@ public final class MisuseWorkload {
 
     private static final int LIMIT = 4 << 20;
 
-    /** The throwing handler is logged at every event: keep the output (and the heap) small. */
-    private static final System.Logger SILENT = new System.Logger() {
-        @Override
-        public String getName() {
-            return "silent";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return false;
-        }
-
-        @Override
-        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-        }
-
-        @Override
-        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-        }
-    };
-
     private final SafeAllocator allocator;
     private final Safety safety;
-    private final SafeAllocator other = SafeAllocator.builder().logger(SILENT).build();
+    private final SafeAllocator other = SafeAllocator.builder().silent().build();
     private final MemorySegment foreign = other.rAlloc(64);
     private final Queue<Throwable> undocumented = new ConcurrentLinkedQueue<>();
     private final AtomicLong calls = new AtomicLong();
@@ -70,7 +49,8 @@ public final class MisuseWorkload {
 
     private MisuseWorkload(Safety safety) {
         this.safety = safety;
-        allocator = SafeAllocator.builder().logger(SILENT)
+        // Silent: the throwing handler is logged at every event; keep the output (and the heap) small.
+        allocator = SafeAllocator.builder().silent()
                 .config(AllocatorConfig.DEFAULTS.withLimit(LIMIT).withDefaultRecovery(Recovery.FAIL).withSafety(safety))
                 .abortAction((e, code) -> undocumented.add(new AssertionError("ABORT decided: " + e)))
                 .build();

@@ -1,18 +1,18 @@
-package io.safealloc.benchmarks;
+package io.safealloc.allocator.core;
 
 import java.util.ResourceBundle;
 
-/** A {@link System.Logger} that logs nothing: the measured paths must not pay for log output. */
-final class QuietLogger implements System.Logger {
+/** The logger of {@link SafeAllocator.Builder#silent()}: every level is off. Stateless, thread-safe. */
+final class SilentLogger implements System.Logger {
 
-    static final QuietLogger INSTANCE = new QuietLogger();
+    static final SilentLogger INSTANCE = new SilentLogger();
 
-    private QuietLogger() {
+    private SilentLogger() {
     }
 
     @Override
     public String getName() {
-        return "quiet";
+        return "silent";
     }
 
     @Override
