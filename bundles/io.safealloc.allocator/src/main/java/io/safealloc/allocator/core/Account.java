@@ -1,41 +1,108 @@
 package io.safealloc.allocator.core;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.safealloc.api.Cause;
 
 /**
- * One owner's counters. Updated lock-free on every allocation and free; read for statistics.
+ * One owner's account: its quota budget, and its figures spread over one {@link AccountLedger}
+ * per thread that allocated or freed for it (summed on read, so that the allocation path writes
+ * only its own thread's ledger). Failures are rare and counted atomically here.
  */
 final class Account {
 
+    /** An owner's figures at one moment. */
+    record Tally(long bytes, long allocations, long frees) {
+    }
+
     final int index;
     final Owner owner;
-    final AtomicLong inUse = new AtomicLong();
-    final AtomicLong peak = new AtomicLong();
-    final AtomicLong allocations = new AtomicLong();
-    final AtomicLong frees = new AtomicLong();
+    final SharedBudget budget = new SharedBudget();
     final AtomicLongArray failures = new AtomicLongArray(Cause.values().length);
     /** This owner's quota in bytes, 0 for none. */
     volatile long limit;
     /** Set once the owner is closed: its view refuses work and late allocations undo themselves. */
     volatile boolean closed;
 
+    private final ConcurrentLinkedQueue<AccountLedger> ledgers = new ConcurrentLinkedQueue<>();
+    private final Object folding = new Object();
+    // Figures of ended threads, folded in (guarded by folding).
+    private long foldedBytes;
+    private long foldedAllocations;
+    private long foldedFrees;
+    private int foldAt = 16;
+    private int registered;
+
     Account(int index, Owner owner) {
         this.index = index;
         this.owner = owner;
     }
 
-    /** @return whether no allocation of this account is live or in flight */
-    boolean isQuiescent() {
-        return inUse.get() == 0 && allocations.get() == frees.get();
+    /** Creates the calling thread's ledger for this account (once per thread and account). */
+    AccountLedger openLedger(ThreadLedger thread) {
+        AccountLedger ledger = new AccountLedger(this, thread);
+        ledgers.add(ledger);
+        thread.put(ledger);
+        synchronized (folding) {
+            if (++registered >= foldAt) {
+                foldEndedThreadsLocked();
+            }
+        }
+        return ledger;
     }
 
-    static void raisePeak(AtomicLong peak, long value) {
-        long current;
-        while (value > (current = peak.get()) && !peak.compareAndSet(current, value)) {
-            // another thread raised it meanwhile; check again
+    /**
+     * Sums the ledgers. Exact when no call is in flight for this owner; while calls run, each
+     * ledger's figures are at most one call old.
+     */
+    Tally tally() {
+        synchronized (folding) {
+            long bytes = foldedBytes;
+            long allocations = foldedAllocations;
+            long frees = foldedFrees;
+            for (AccountLedger ledger : ledgers) {
+                // Bytes first (an acquire read): a free writes its count, then its bytes, so a free
+                // in flight shows up as bytes still held or as a complete free, never as a balance
+                // with a missing count.
+                bytes += ledger.bytes();
+                frees += ledger.frees();
+                allocations += ledger.allocations();
+            }
+            return new Tally(bytes, allocations, frees);
         }
+    }
+
+    /** @return whether no allocation of this account is live or in flight (as far as can be seen) */
+    boolean isQuiescent() {
+        Tally tally = tally();
+        return tally.bytes() == 0 && tally.allocations() == tally.frees();
+    }
+
+    /** Folds the ledgers of ended threads into this account's figures and gives back their reserves. */
+    void foldEndedThreads() {
+        synchronized (folding) {
+            foldEndedThreadsLocked();
+        }
+    }
+
+    private void foldEndedThreadsLocked() {
+        int live = 0;
+        for (var it = ledgers.iterator(); it.hasNext();) {
+            AccountLedger ledger = it.next();
+            if (!ledger.isDead()) {
+                live++;
+                continue;
+            }
+            // Terminated: its last writes are visible to us (JLS 17.4.4).
+            foldedBytes += ledger.bytes();
+            foldedAllocations += ledger.allocations();
+            foldedFrees += ledger.frees();
+            budget.giveBack(ledger.reserve);
+            ledger.reserve = 0;
+            it.remove();
+        }
+        registered = live;
+        foldAt = Math.max(16, live * 2);
     }
 }

@@ -71,9 +71,10 @@ final class Accounts {
     private void mergeQuiescent() {
         for (var it = closing.iterator(); it.hasNext();) {
             Account a = it.next();
-            if (a.isQuiescent()) {
-                closedAllocations += a.allocations.get();
-                closedFrees += a.frees.get();
+            Account.Tally tally = a.tally();
+            if (tally.bytes() == 0 && tally.allocations() == tally.frees()) {
+                closedAllocations += tally.allocations();
+                closedFrees += tally.frees();
                 for (int c = 0; c < closedFailures.length; c++) {
                     closedFailures[c] += a.failures.get(c);
                 }
@@ -106,19 +107,26 @@ final class Accounts {
         return List.copyOf(open);
     }
 
-    /** Adds the figures of closed owners (merged or not yet) to {@code sums}: allocations, frees, failures... */
-    synchronized void addClosed(long[] sums) {
+    /**
+     * Sums every owner's figures, open, closing or closed: {@code sums[0]} allocations, {@code [1]}
+     * frees, {@code [2]} bytes in use, {@code [3 + cause ordinal]} failures.
+     */
+    synchronized void sumAll(long[] sums) {
         mergeQuiescent();
         sums[0] += closedAllocations;
         sums[1] += closedFrees;
         for (int c = 0; c < closedFailures.length; c++) {
-            sums[2 + c] += closedFailures[c];
+            sums[3 + c] += closedFailures[c];
         }
-        for (Account a : closing) {
-            sums[0] += a.allocations.get();
-            sums[1] += a.frees.get();
-            for (int c = 0; c < closedFailures.length; c++) {
-                sums[2 + c] += a.failures.get(c);
+        for (List<Account> group : List.of(open, closing)) {
+            for (Account a : group) {
+                Account.Tally tally = a.tally();
+                sums[0] += tally.allocations();
+                sums[1] += tally.frees();
+                sums[2] += tally.bytes();
+                for (int c = 0; c < closedFailures.length; c++) {
+                    sums[3 + c] += a.failures.get(c);
+                }
             }
         }
     }

@@ -9,11 +9,10 @@ import io.safealloc.api.Cause;
 record Figures(long bundleId, String bundleName, long bytesInUse, long peak, long limit, long liveAllocations,
         long allocations, long frees, Map<Cause, Long> failures) implements BundleStats {
 
-    static Figures of(Account a) {
-        long frees = a.frees.get();
-        long allocations = a.allocations.get();
-        return new Figures(a.owner.id(), a.owner.name(), a.inUse.get(), a.peak.get(), a.limit,
-                Math.max(0, allocations - frees), allocations, frees, failures(a.failures::get));
+    static Figures of(Account a, Account.Tally tally) {
+        return new Figures(a.owner.id(), a.owner.name(), tally.bytes(), a.budget.peak(), a.limit,
+                Math.max(0, tally.allocations() - tally.frees()), tally.allocations(), tally.frees(),
+                failures(a.failures::get));
     }
 
     static Map<Cause, Long> failures(java.util.function.IntToLongFunction byOrdinal) {

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.safealloc.api.AllocatorService;
@@ -31,15 +30,16 @@ import io.safealloc.api.Recovery;
  * {@link #setMemHandler} (Ioto's {@code rSetMemHandler}), and after that the built-in default.
  *
  * <p>Thread-safety: every public method is thread-safe. Allocation and free take no lock and
- * allocate nothing on the Java heap but the returned segment: budgets are atomic reservations, the
- * live allocations a lock-free primitive table. Handlers run on the allocating thread with no lock
- * held.
+ * allocate nothing on the Java heap but the returned segment (a thread's first call for an owner
+ * creates its ledger): bytes are booked in per-thread ledgers with budgets granted atomically in
+ * small reserves ({@link Ledgers}), the live allocations are a lock-free primitive table. Handlers
+ * run on the allocating thread with no lock held.
  */
 public final class SafeAllocator implements AllocatorService {
 
     // Negative results of an allocation attempt; a non-negative result is an address.
-    private static final long LIMIT_GLOBAL = -1;
-    private static final long LIMIT_BUNDLE = -2;
+    private static final long LIMIT_GLOBAL = Ledgers.LIMIT_GLOBAL;
+    private static final long LIMIT_BUNDLE = Ledgers.LIMIT_BUNDLE;
     private static final long FAILED = -3;
     private static final long TOO_BIG = -4;
 
@@ -58,8 +58,7 @@ public final class SafeAllocator implements AllocatorService {
     /** Serialises adopt's check-then-insert (see {@link #adopt}). */
     private final Object adoptions = new Object();
     private final Accounts accounts = new Accounts();
-    private final AtomicLong inUse = new AtomicLong();
-    private final AtomicLong peak = new AtomicLong();
+    private final Ledgers ledgers = new Ledgers();
     private final HandlerChain handlers = new HandlerChain();
     private final MemHandler defaultHandler;
     private final AtomicBoolean aborted = new AtomicBoolean();
@@ -303,7 +302,8 @@ public final class SafeAllocator implements AllocatorService {
         if (size > c.maxAllocation() || block > Entry.MAX_SIZE) {
             return TOO_BIG;
         }
-        long after = reserve(account, accounted, c);
+        AccountLedger ledger = ledgers.of(account);
+        long after = ledgers.reserve(ledger, accounted, c);
         if (after < 0) {
             return after;
         }
@@ -313,60 +313,15 @@ public final class SafeAllocator implements AllocatorService {
             default -> backend.alignedZeroed(alignment, block);
         };
         if (address == 0) {
-            unreserve(account, accounted);
+            ledgers.unreserve(ledger, accounted, c);
             return FAILED;
         }
-        account.allocations.incrementAndGet();
+        ledger.countAllocation();
         record(account, address, accounted);
-        warnIfCrossed(account, accounted, after, c);
+        if (after != Ledgers.FROM_RESERVE) { // a reserve never spans the warning threshold upward
+            warnIfCrossed(account, accounted, after, c);
+        }
         return address;
-    }
-
-    /**
-     * Reserves {@code bytes} on the global budget, then on the owner's quota, without a lock: a
-     * compare-and-set loop only where there is a limit to check.
-     *
-     * @return global bytes in use after the reservation, or {@link #LIMIT_GLOBAL} /
-     *     {@link #LIMIT_BUNDLE} with nothing reserved
-     */
-    private long reserve(Account account, long bytes, AllocatorConfig c) {
-        long limit = c.limit();
-        long after;
-        if (limit == 0) {
-            after = inUse.addAndGet(bytes);
-        } else {
-            long current;
-            do {
-                current = inUse.get();
-                after = current + bytes;
-                if (after > limit) {
-                    return LIMIT_GLOBAL;
-                }
-            } while (!inUse.compareAndSet(current, after));
-        }
-        long quota = account.limit;
-        long mine;
-        if (quota == 0) {
-            mine = account.inUse.addAndGet(bytes);
-        } else {
-            long current;
-            do {
-                current = account.inUse.get();
-                mine = current + bytes;
-                if (mine > quota) {
-                    inUse.addAndGet(-bytes);
-                    return LIMIT_BUNDLE;
-                }
-            } while (!account.inUse.compareAndSet(current, mine));
-        }
-        Account.raisePeak(account.peak, mine);
-        Account.raisePeak(peak, after);
-        return after;
-    }
-
-    private void unreserve(Account account, long bytes) {
-        account.inUse.addAndGet(-bytes);
-        inUse.addAndGet(-bytes);
     }
 
     /** Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. */
@@ -430,10 +385,10 @@ public final class SafeAllocator implements AllocatorService {
     /** Frees a block already removed from the live table and credits its owner. */
     private void release(Account account, long address, long size) {
         backend.free(address, Math.max(size, 1));
-        account.frees.incrementAndGet();
+        AccountLedger ledger = ledgers.of(account);
+        ledger.countFree();
         // Bytes last: an account whose bytes and counts balance has nothing in flight (Accounts).
-        account.inUse.addAndGet(-size);
-        inUse.addAndGet(-size);
+        ledgers.unreserve(ledger, size, config);
     }
 
     MemorySegment reallocate(Account caller, MemorySegment segment, long newSize) {
@@ -491,9 +446,10 @@ public final class SafeAllocator implements AllocatorService {
             return TOO_BIG;
         }
         long growth = newSize - oldSize;
-        long after = 0;
+        AccountLedger ledger = ledgers.of(owner);
+        long after = Ledgers.FROM_RESERVE;
         if (growth > 0) {
-            after = reserve(owner, growth, c);
+            after = ledgers.reserve(ledger, growth, c);
             if (after < 0) {
                 return after;
             }
@@ -501,17 +457,17 @@ public final class SafeAllocator implements AllocatorService {
         long result = backend.realloc(address, Math.max(newSize, 1));
         if (result == 0) {
             if (growth > 0) {
-                unreserve(owner, growth);
+                ledgers.unreserve(ledger, growth, c);
             }
             return FAILED;
         }
         if (growth < 0) {
-            unreserve(owner, -growth);
+            ledgers.unreserve(ledger, -growth, c);
         }
         // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
         // missed the block, and record frees it (checking before the insert would leave a window).
         record(owner, result, newSize);
-        if (growth > 0) {
+        if (after != Ledgers.FROM_RESERVE) {
             warnIfCrossed(owner, growth, after, c);
         }
         return result;
@@ -542,11 +498,9 @@ public final class SafeAllocator implements AllocatorService {
                         "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", address));
             }
             // The memory exists already: it is accounted, never refused for budget reasons.
-            after = inUse.addAndGet(size);
-            long mine = account.inUse.addAndGet(size);
-            Account.raisePeak(account.peak, mine);
-            Account.raisePeak(peak, after);
-            account.allocations.incrementAndGet();
+            AccountLedger ledger = ledgers.of(account);
+            after = ledgers.force(ledger, size);
+            ledger.countAllocation();
             record(account, address, size);
         }
         warnIfCrossed(account, size, after, config);
@@ -659,7 +613,7 @@ public final class SafeAllocator implements AllocatorService {
     }
 
     private Event event(Cause cause, Budget budget, long size, Account account, int attempt) {
-        return new Event(cause, size, inUse.get(), config.limit(), budget, account.inUse.get(), account.limit,
+        return new Event(cause, size, bytesInUse(), config.limit(), budget, account.tally().bytes(), account.limit,
                 attempt, account.owner.id(), account.owner.name(), topHolders());
     }
 
@@ -704,8 +658,9 @@ public final class SafeAllocator implements AllocatorService {
     private List<BundleStats> openFigures() {
         List<BundleStats> figures = new ArrayList<>();
         for (Account a : accounts.openAccounts()) {
-            if (a.owner != Owner.NONE || a.allocations.get() > 0) {
-                figures.add(Figures.of(a));
+            Account.Tally tally = a.tally();
+            if (a.owner != Owner.NONE || tally.allocations() > 0) {
+                figures.add(Figures.of(a, tally));
             }
         }
         figures.sort(Comparator.comparingLong(BundleStats::bytesInUse).reversed());
@@ -715,18 +670,18 @@ public final class SafeAllocator implements AllocatorService {
     @Override
     public MemStats stats() {
         AllocatorConfig c = config;
-        long[] sums = new long[2 + Cause.values().length];
-        for (Account a : accounts.openAccounts()) {
-            sums[0] += a.allocations.get();
-            sums[1] += a.frees.get();
-            for (int i = 0; i < Cause.values().length; i++) {
-                sums[2 + i] += a.failures.get(i);
-            }
-        }
-        accounts.addClosed(sums);
-        return new Stats(MemEvent.NO_BUNDLE_ID, "all", inUse.get(), peak.get(), c.limit(),
-                Math.max(0, sums[0] - sums[1]), sums[0], sums[1], Figures.failures(i -> sums[2 + i]),
+        long[] sums = new long[3 + Cause.values().length];
+        accounts.sumAll(sums);
+        return new Stats(MemEvent.NO_BUNDLE_ID, "all", sums[2], ledgers.global().peak(), c.limit(),
+                Math.max(0, sums[0] - sums[1]), sums[0], sums[1], Figures.failures(i -> sums[3 + i]),
                 c.warnThreshold(), c.maxAllocation(), openFigures());
+    }
+
+    /** @return the bytes in use, summed over every owner (open, or closed with calls in flight) */
+    private long bytesInUse() {
+        long[] sums = new long[3 + Cause.values().length];
+        accounts.sumAll(sums);
+        return sums[2];
     }
 
     /**

@@ -1,0 +1,80 @@
+package io.safealloc.allocator.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One thread's figures for one owner: what that thread allocated and freed for the owner, and the
+ * part of the owner's quota it keeps in reserve. Written only by its thread, with stores that cost
+ * what a plain store costs (opaque, and release for the bytes), so the allocation path takes no
+ * atomic; read by anyone summing the owner's figures ({@link Account#tally()}).
+ *
+ * <p>Bytes can go negative: a thread that frees what another allocated credits its own ledger.
+ * Only the sum over an owner's ledgers means anything.
+ */
+final class AccountLedger {
+
+    private static final VarHandle BYTES;
+    private static final VarHandle ALLOCATIONS;
+    private static final VarHandle FREES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            BYTES = lookup.findVarHandle(AccountLedger.class, "bytes", long.class);
+            ALLOCATIONS = lookup.findVarHandle(AccountLedger.class, "allocations", long.class);
+            FREES = lookup.findVarHandle(AccountLedger.class, "frees", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Account account;
+    /** The same thread's ledger for the global budget. */
+    final ThreadLedger thread;
+
+    private long bytes;
+    private long allocations;
+    private long frees;
+
+    /** Quota bytes granted to this thread and not in use; only its thread touches it while it lives. */
+    long reserve;
+    /** The most {@link #reserve} may hold, for the quota it was settled for. */
+    long keep;
+    /** The quota {@link #keep} was computed for; -1 before the first settlement. */
+    long settledQuota = -1;
+
+    AccountLedger(Account account, ThreadLedger thread) {
+        this.account = account;
+        this.thread = thread;
+    }
+
+    /** A release store: whoever reads the new bytes (acquire) also sees the counts written before. */
+    void addBytes(long delta) {
+        BYTES.setRelease(this, bytes + delta);
+    }
+
+    void countAllocation() {
+        ALLOCATIONS.setOpaque(this, allocations + 1);
+    }
+
+    void countFree() {
+        FREES.setOpaque(this, frees + 1);
+    }
+
+    long bytes() {
+        return (long) BYTES.getAcquire(this);
+    }
+
+    long allocations() {
+        return (long) ALLOCATIONS.getOpaque(this);
+    }
+
+    long frees() {
+        return (long) FREES.getOpaque(this);
+    }
+
+    boolean isDead() {
+        return !thread.owner.isAlive();
+    }
+}

@@ -1,0 +1,44 @@
+package io.safealloc.allocator.core;
+
+import java.util.Arrays;
+
+/**
+ * One thread's state in one allocator: its reserve of the global budget and its ledgers, one per
+ * owner it allocated or freed for, found by the owner's account index. Only its thread touches it
+ * while the thread lives; afterwards {@link Ledgers} folds the reserve back into the budget.
+ */
+final class ThreadLedger {
+
+    final Thread owner = Thread.currentThread();
+
+    /** Global bytes granted to this thread and not in use. */
+    long reserve;
+    /** The most {@link #reserve} may hold under {@link #settledFor}. */
+    long keep;
+    /** The configuration {@link #keep} was computed for ({@code null} before the first use). */
+    AllocatorConfig settledFor;
+
+    private AccountLedger[] byIndex = new AccountLedger[8];
+
+    /** @return this thread's ledger for {@code account}, or {@code null} if it has none yet */
+    AccountLedger find(Account account) {
+        AccountLedger[] ledgers = byIndex;
+        int index = account.index;
+        if (index < ledgers.length) {
+            AccountLedger ledger = ledgers[index];
+            if (ledger != null && ledger.account == account) {
+                return ledger;
+            }
+        }
+        return null;
+    }
+
+    /** Remembers a new ledger; it replaces the ledger of a retired account that had the same index. */
+    void put(AccountLedger ledger) {
+        int index = ledger.account.index;
+        if (index >= byIndex.length) {
+            byIndex = Arrays.copyOf(byIndex, Math.max(index + 1, byIndex.length * 2));
+        }
+        byIndex[index] = ledger;
+    }
+}
