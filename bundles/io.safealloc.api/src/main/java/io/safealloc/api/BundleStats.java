@@ -18,10 +18,17 @@ public interface BundleStats {
     /** @return the bundle's symbolic name, or {@link MemEvent#NO_BUNDLE_NAME} outside OSGi */
     String bundleName();
 
-    /** @return bytes currently allocated and not yet freed */
+    /**
+     * @return bytes currently allocated and not yet freed; exact when no call is in flight (the
+     *     figure is summed over per-thread ledgers, each at most one call behind while calls run)
+     */
     long bytesInUse();
 
-    /** @return the highest {@link #bytesInUse()} seen */
+    /**
+     * @return the highest figure the budget granted: {@link #bytesInUse()} plus the small reserves
+     *     that allocating threads keep (at most a 1024th of the limit, and at most 64 KiB, per
+     *     thread); exact when a single thread allocates, never below the true peak
+     */
     long peak();
 
     /** @return the bundle's quota in bytes, 0 when it has none */

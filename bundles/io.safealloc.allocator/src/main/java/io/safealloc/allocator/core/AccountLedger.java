@@ -32,10 +32,15 @@ final class AccountLedger {
     final Account account;
     /** The same thread's ledger for the global budget. */
     final ThreadLedger thread;
+    /** Its thread's id (ids are never reused), for the lookup in {@link Account#cachedLedger()}. */
+    final long threadId;
 
     private long bytes;
     private long allocations;
     private long frees;
+
+    /** Whether {@link Account#cache} was tried for it (only its thread reads and writes it). */
+    boolean cacheTried;
 
     /** Quota bytes granted to this thread and not in use; only its thread touches it while it lives. */
     long reserve;
@@ -47,6 +52,7 @@ final class AccountLedger {
     AccountLedger(Account account, ThreadLedger thread) {
         this.account = account;
         this.thread = thread;
+        this.threadId = thread.owner.threadId();
     }
 
     /** A release store: whoever reads the new bytes (acquire) also sees the counts written before. */

@@ -14,15 +14,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * be refused at most that much per thread too early; the reserve of a thread that has ended is given
  * back when a grant is refused, and whenever the number of threads seen has doubled. With a single
  * thread allocating, grants, peaks, warnings and refusals are exact, because a thread uses up its
- * reserve before it asks for a grant.
+ * reserve before it asks for a grant (and the warning check subtracts the caller's reserve).
  *
  * <p>Thread-safety: every method is called by the thread whose ledgers it touches, except the
  * folding of ended threads, which only touches ledgers whose thread has terminated.
  */
 final class Ledgers {
 
-    /** Returned by {@link #reserve} when the reserves covered the bytes: no budget moved, no warning due. */
-    static final long FROM_RESERVE = 0;
+    /** Returned by {@link #reserve} when the bytes were booked. */
+    static final long GRANTED = 0;
     static final long LIMIT_GLOBAL = -1;
     static final long LIMIT_BUNDLE = -2;
 
@@ -51,17 +51,28 @@ final class Ledgers {
 
     /** @return the calling thread's ledger for {@code account} */
     AccountLedger of(Account account) {
+        AccountLedger ledger = account.cachedLedger();
+        return ledger != null ? ledger : lookUp(account);
+    }
+
+    private AccountLedger lookUp(Account account) {
         ThreadLedger thread = mine.get();
         AccountLedger ledger = thread.find(account);
-        return ledger != null ? ledger : account.openLedger(thread);
+        if (ledger == null) {
+            ledger = account.openLedger(thread);
+        }
+        if (!ledger.cacheTried) { // once: a thread that collided must not take the account's lock every call
+            ledger.cacheTried = true;
+            account.cache(ledger);
+        }
+        return ledger;
     }
 
     /**
      * Books {@code bytes} to the calling thread's ledger, from its reserves when they cover it, else
      * from the shared budgets (global first, then the owner's quota).
      *
-     * @return {@link #FROM_RESERVE}, or the global bytes granted after a grant (for the warning
-     *     check), or {@link #LIMIT_GLOBAL} / {@link #LIMIT_BUNDLE} with nothing booked
+     * @return {@link #GRANTED}, or {@link #LIMIT_GLOBAL} / {@link #LIMIT_BUNDLE} with nothing booked
      */
     long reserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ThreadLedger thread = ledger.thread;
@@ -72,7 +83,7 @@ final class Ledgers {
             thread.reserve -= bytes;
             ledger.reserve -= bytes;
             ledger.addBytes(bytes);
-            return FROM_RESERVE;
+            return GRANTED;
         }
         return reserveShared(ledger, bytes, config.limit(), quota);
     }
@@ -81,39 +92,72 @@ final class Ledgers {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
         long globalNeed = Math.max(0, bytes - thread.reserve);
-        long after = FROM_RESERVE;
+        long globalAfter = 0;
         if (globalNeed > 0) {
-            after = global.grant(globalNeed, limit);
-            if (after == SharedBudget.REFUSED) {
+            globalAfter = global.grant(globalNeed, limit);
+            if (globalAfter == SharedBudget.REFUSED) {
                 foldEndedThreads(); // their reserves may be what stands in the way
-                after = global.grant(globalNeed, limit);
-                if (after == SharedBudget.REFUSED) {
+                globalAfter = global.grant(globalNeed, limit);
+                if (globalAfter == SharedBudget.REFUSED) {
                     return LIMIT_GLOBAL;
                 }
             }
         }
         long quotaNeed = Math.max(0, bytes - ledger.reserve);
-        if (quotaNeed > 0 && account.budget.grant(quotaNeed, quota) == SharedBudget.REFUSED) {
-            account.foldEndedThreads();
-            if (account.budget.grant(quotaNeed, quota) == SharedBudget.REFUSED) {
-                if (globalNeed > 0) {
-                    global.giveBack(globalNeed);
+        long quotaAfter = 0;
+        if (quotaNeed > 0) {
+            quotaAfter = account.budget.grant(quotaNeed, quota);
+            if (quotaAfter == SharedBudget.REFUSED) {
+                account.foldEndedThreads();
+                quotaAfter = account.budget.grant(quotaNeed, quota);
+                if (quotaAfter == SharedBudget.REFUSED) {
+                    if (globalNeed > 0) {
+                        global.giveBack(globalNeed);
+                    }
+                    return LIMIT_BUNDLE;
                 }
-                return LIMIT_BUNDLE;
             }
+        }
+        // Peaks only now that both budgets granted. A thread asks for a grant only once its reserve
+        // is used up, so with one thread allocating the granted figure is exactly the bytes in use.
+        if (globalNeed > 0) {
+            global.raisePeak(globalAfter);
+        }
+        if (quotaNeed > 0) {
+            account.budget.raisePeak(quotaAfter);
         }
         thread.reserve -= bytes - globalNeed;
         ledger.reserve -= bytes - quotaNeed;
         ledger.addBytes(bytes);
-        return after;
+        return GRANTED;
     }
 
-    /** Books memory that exists already (adopted): granted whatever the limits say. */
-    long force(AccountLedger ledger, long bytes) {
-        long after = global.force(bytes);
-        ledger.account.budget.force(bytes);
+    /**
+     * Books memory that exists already (adopted): granted whatever the limits say, the reserves
+     * spent first like any allocation.
+     */
+    void force(AccountLedger ledger, long bytes) {
+        ThreadLedger thread = ledger.thread;
+        long globalNeed = Math.max(0, bytes - thread.reserve);
+        long quotaNeed = Math.max(0, bytes - ledger.reserve);
+        if (globalNeed > 0) {
+            global.raisePeak(global.force(globalNeed));
+        }
+        if (quotaNeed > 0) {
+            ledger.account.budget.raisePeak(ledger.account.budget.force(quotaNeed));
+        }
+        thread.reserve -= bytes - globalNeed;
+        ledger.reserve -= bytes - quotaNeed;
         ledger.addBytes(bytes);
-        return after;
+    }
+
+    /**
+     * @return the bytes in use as the calling thread can tell cheaply: granted minus its own
+     *     reserve. Exact with one thread allocating; otherwise high by at most the other threads'
+     *     reserves (for the warning check, which then fires that much early).
+     */
+    long inUseSeenBy(AccountLedger ledger) {
+        return global.granted() - ledger.thread.reserve;
     }
 
     /** Unbooks {@code bytes} from the calling thread's ledger into its reserves, giving back any excess. */

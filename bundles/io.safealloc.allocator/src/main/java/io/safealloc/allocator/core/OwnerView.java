@@ -29,6 +29,11 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
         return account.owner;
     }
 
+    /** For white-box tests. */
+    Account account() {
+        return account;
+    }
+
     private void checkOpen() {
         if (account.closed) {
             throw SafeAllocator.closedError(account);

@@ -303,9 +303,9 @@ public final class SafeAllocator implements AllocatorService {
             return TOO_BIG;
         }
         AccountLedger ledger = ledgers.of(account);
-        long after = ledgers.reserve(ledger, accounted, c);
-        if (after < 0) {
-            return after;
+        long status = ledgers.reserve(ledger, accounted, c);
+        if (status < 0) {
+            return status;
         }
         long address = switch (kind) {
             case MALLOC -> backend.malloc(block);
@@ -318,9 +318,7 @@ public final class SafeAllocator implements AllocatorService {
         }
         ledger.countAllocation();
         record(account, address, accounted);
-        if (after != Ledgers.FROM_RESERVE) { // a reserve never spans the warning threshold upward
-            warnIfCrossed(account, accounted, after, c);
-        }
+        warnIfCrossed(account, ledger, accounted, c);
         return address;
     }
 
@@ -447,11 +445,10 @@ public final class SafeAllocator implements AllocatorService {
         }
         long growth = newSize - oldSize;
         AccountLedger ledger = ledgers.of(owner);
-        long after = Ledgers.FROM_RESERVE;
         if (growth > 0) {
-            after = ledgers.reserve(ledger, growth, c);
-            if (after < 0) {
-                return after;
+            long status = ledgers.reserve(ledger, growth, c);
+            if (status < 0) {
+                return status;
             }
         }
         long result = backend.realloc(address, Math.max(newSize, 1));
@@ -467,8 +464,8 @@ public final class SafeAllocator implements AllocatorService {
         // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
         // missed the block, and record frees it (checking before the insert would leave a window).
         record(owner, result, newSize);
-        if (after != Ledgers.FROM_RESERVE) {
-            warnIfCrossed(owner, growth, after, c);
+        if (growth > 0) {
+            warnIfCrossed(owner, ledger, growth, c);
         }
         return result;
     }
@@ -489,7 +486,7 @@ public final class SafeAllocator implements AllocatorService {
         if (size < 0 || size > Entry.MAX_SIZE) {
             throw new IllegalArgumentException("adopt: size must be between 0 and " + Entry.MAX_SIZE + ", was " + size);
         }
-        long after;
+        AccountLedger ledger;
         // Check and insert as one step: two threads adopting the same address must not both win
         // (two entries would mean two libc frees). Adopting is rare; allocating never takes this lock.
         synchronized (adoptions) {
@@ -498,12 +495,12 @@ public final class SafeAllocator implements AllocatorService {
                         "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", address));
             }
             // The memory exists already: it is accounted, never refused for budget reasons.
-            AccountLedger ledger = ledgers.of(account);
-            after = ledgers.force(ledger, size);
+            ledger = ledgers.of(account);
+            ledgers.force(ledger, size);
             ledger.countAllocation();
             record(account, address, size);
         }
-        warnIfCrossed(account, size, after, config);
+        warnIfCrossed(account, ledger, size, config);
         return handOut(account, address, size);
     }
 
@@ -579,9 +576,18 @@ public final class SafeAllocator implements AllocatorService {
         }
     }
 
-    private void warnIfCrossed(Account account, long bytes, long after, AllocatorConfig c) {
+    /**
+     * Raises a WARNING when the {@code bytes} just booked took usage across the threshold upward.
+     * Usage is what this thread can see cheaply ({@link Ledgers#inUseSeenBy}): exact with one
+     * thread allocating, otherwise early by at most the other threads' small reserves.
+     */
+    private void warnIfCrossed(Account account, AccountLedger ledger, long bytes, AllocatorConfig c) {
+        if (c.limit() == 0) {
+            return; // no limit, no threshold: the common case costs one comparison
+        }
         long threshold = c.warnThreshold();
-        if (threshold == 0 || after < threshold || after - bytes >= threshold) {
+        long after = ledgers.inUseSeenBy(ledger);
+        if (after < threshold || after - bytes >= threshold) {
             return;
         }
         Event event = event(Cause.WARNING, Budget.NONE, bytes, account, 1);
@@ -675,6 +681,11 @@ public final class SafeAllocator implements AllocatorService {
         return new Stats(MemEvent.NO_BUNDLE_ID, "all", sums[2], ledgers.global().peak(), c.limit(),
                 Math.max(0, sums[0] - sums[1]), sums[0], sums[1], Figures.failures(i -> sums[3 + i]),
                 c.warnThreshold(), c.maxAllocation(), openFigures());
+    }
+
+    /** For white-box tests. */
+    Ledgers ledgers() {
+        return ledgers;
     }
 
     /** @return the bytes in use, summed over every owner (open, or closed with calls in flight) */

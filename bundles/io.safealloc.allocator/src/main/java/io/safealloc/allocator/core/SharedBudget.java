@@ -21,6 +21,9 @@ final class SharedBudget {
     private final AtomicLong peak = new AtomicLong();
 
     /**
+     * Grants without raising the peak: the caller raises it ({@link #raisePeak}) once every budget
+     * involved has granted, so that a grant undone because another budget refused leaves no trace.
+     *
      * @param limit 0 for none
      * @return the bytes granted after this grant, or {@link #REFUSED} with nothing granted
      */
@@ -38,15 +41,12 @@ final class SharedBudget {
                 }
             } while (!granted.compareAndSet(current, after));
         }
-        raisePeak(after);
         return after;
     }
 
     /** Grants without checking the limit: memory that exists already (adopted) is never refused. */
     long force(long bytes) {
-        long after = granted.addAndGet(bytes);
-        raisePeak(after);
-        return after;
+        return granted.addAndGet(bytes);
     }
 
     void giveBack(long bytes) {
@@ -66,7 +66,7 @@ final class SharedBudget {
         return peak.get();
     }
 
-    private void raisePeak(long value) {
+    void raisePeak(long value) {
         long current;
         while (value > (current = peak.get()) && !peak.compareAndSet(current, value)) {
             // another thread raised it meanwhile; check again
