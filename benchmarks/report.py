@@ -15,10 +15,12 @@ import re
 import sys
 
 BASELINE = ("AllocFree", "ffmMallocFree")
-GROUP_ORDER = ["AllocFree", "StructAllocFree", "ArrowAllocFree", "LiveScaling", "HandlerScaling", "FailurePath", "SafetyModes"]
+GROUP_ORDER = ["AllocFree", "StructAllocFree", "ArrowAllocFree", "LiveScaling", "HandlerScaling", "FailurePath", "SafetyModes",
+               "HotPathBreakdown"]
 METHOD_ORDER = ["ffmMallocFree", "ffmCriticalMallocFree", "safeAllocCore", "safeAllocBundleView", "safeAllocType",
                 "arenaConfined", "arenaShared", "allocateDirect", "nettyPooled", "nettyUnpooled",
-                "arrowRootAllocator", "limitFail"]
+                "arrowRootAllocator", "limitFail",
+                "criticalMallocFree", "plusTwoCas", "plusLiveTable", "plusLedgers", "plusSegment", "allLayers"]
 DEFAULT_SIZE = 64  # StructAllocFree's struct, the scaling and failure benchmarks
 
 

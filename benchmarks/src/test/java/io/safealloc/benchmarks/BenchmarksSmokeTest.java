@@ -31,7 +31,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 class BenchmarksSmokeTest {
 
-    private static final String PACKAGE = "io\\.safealloc\\.benchmarks\\.";
+    /** The benchmarks package, and the hot-path breakdown that sits in the allocator's package. */
+    private static final String PACKAGE = "io\\.safealloc\\.(benchmarks\\.|allocator\\.core\\.HotPathBreakdown)";
 
     @Test
     void everyBenchmarkRunsAndProducesAScore() throws RunnerException {
