@@ -1,6 +1,5 @@
 package io.safealloc.allocator.core;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.safealloc.api.Cause;
@@ -25,7 +24,8 @@ final class Account {
     /** Set once the owner is closed: its view refuses work and late allocations undo themselves. */
     volatile boolean closed;
 
-    private final ConcurrentLinkedQueue<AccountLedger> ledgers = new ConcurrentLinkedQueue<>();
+    /** Its lock also guards the folded figures below. */
+    private final PerThreadLedgers<AccountLedger> ledgers = new PerThreadLedgers<>(AccountLedger::isDead, this::fold);
     /**
      * The ledgers again, by thread id modulo the length: the allocation path finds its ledger with
      * three loads instead of a ThreadLocal lookup (which chases five pointers before the ledger
@@ -35,13 +35,10 @@ final class Account {
     private volatile AccountLedger[] byThread = new AccountLedger[CACHE_MIN];
     private static final int CACHE_MIN = 16;
     private static final int CACHE_MAX = 1024;
-    private final Object folding = new Object();
-    // Figures of ended threads, folded in (guarded by folding).
+    // Figures of ended threads, folded in (guarded by ledgers).
     private long foldedBytes;
     private long foldedAllocations;
     private long foldedFrees;
-    private int foldAt = 16;
-    private int registered;
 
     Account(int index, Owner owner) {
         this.index = index;
@@ -51,13 +48,8 @@ final class Account {
     /** Creates the calling thread's ledger for this account (once per thread and account). */
     AccountLedger openLedger(ThreadLedger thread) {
         AccountLedger ledger = new AccountLedger(this, thread);
-        ledgers.add(ledger);
         thread.put(ledger);
-        synchronized (folding) {
-            if (++registered >= foldAt) {
-                foldEndedThreadsLocked();
-            }
-        }
+        ledgers.register(ledger);
         return ledger;
     }
 
@@ -76,7 +68,7 @@ final class Account {
      * finds no slot (collisions persist) is found through {@link Ledgers} instead.
      */
     void cache(AccountLedger ledger) {
-        synchronized (folding) {
+        synchronized (ledgers) {
             for (;;) {
                 AccountLedger[] slots = byThread;
                 int i = (int) ledger.threadId & (slots.length - 1);
@@ -105,11 +97,11 @@ final class Account {
      * ledger's figures are at most one call old.
      */
     Tally tally() {
-        synchronized (folding) {
+        synchronized (ledgers) {
             long bytes = foldedBytes;
             long allocations = foldedAllocations;
             long frees = foldedFrees;
-            for (AccountLedger ledger : ledgers) {
+            for (AccountLedger ledger : ledgers.current()) {
                 // Bytes first (an acquire read): a free writes its count, then its bytes, so a free
                 // in flight shows up as bytes still held or as a complete free, never as a balance
                 // with a missing count.
@@ -129,28 +121,14 @@ final class Account {
 
     /** Folds the ledgers of ended threads into this account's figures and gives back their reserves. */
     void foldEndedThreads() {
-        synchronized (folding) {
-            foldEndedThreadsLocked();
-        }
+        ledgers.foldEnded();
     }
 
-    private void foldEndedThreadsLocked() {
-        int live = 0;
-        for (var it = ledgers.iterator(); it.hasNext();) {
-            AccountLedger ledger = it.next();
-            if (!ledger.isDead()) {
-                live++;
-                continue;
-            }
-            // Terminated: its last writes are visible to us (JLS 17.4.4).
-            foldedBytes += ledger.bytes();
-            foldedAllocations += ledger.allocations();
-            foldedFrees += ledger.frees();
-            budget.giveBack(ledger.reserve);
-            ledger.reserve = 0;
-            it.remove();
-        }
-        registered = live;
-        foldAt = Math.max(16, live * 2);
+    private void fold(AccountLedger ended) {
+        foldedBytes += ended.bytes();
+        foldedAllocations += ended.allocations();
+        foldedFrees += ended.frees();
+        budget.giveBack(ended.reserve);
+        ended.reserve = 0;
     }
 }

@@ -1,6 +1,5 @@
 package io.safealloc.allocator.core;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Where the allocation path books bytes: each thread in its own ledgers, with plain stores, and in
@@ -31,10 +30,8 @@ final class Ledgers {
 
     private final SharedBudget global = new SharedBudget();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
-    private final ConcurrentLinkedQueue<ThreadLedger> threads = new ConcurrentLinkedQueue<>();
-    private final Object folding = new Object();
-    private int foldAt = 16; // guarded by folding
-    private int registered; // guarded by folding
+    private final PerThreadLedgers<ThreadLedger> threads =
+            new PerThreadLedgers<>(ledger -> !ledger.owner.isAlive(), this::fold);
 
     /**
      * @param limit 0 for none
@@ -197,35 +194,17 @@ final class Ledgers {
 
     private ThreadLedger register() {
         ThreadLedger ledger = new ThreadLedger();
-        threads.add(ledger);
-        synchronized (folding) {
-            if (++registered >= foldAt) {
-                foldEndedThreadsLocked();
-            }
-        }
+        threads.register(ledger);
         return ledger;
     }
 
     /** Gives back the global reserves of threads that have ended. */
     void foldEndedThreads() {
-        synchronized (folding) {
-            foldEndedThreadsLocked();
-        }
+        threads.foldEnded();
     }
 
-    private void foldEndedThreadsLocked() {
-        int live = 0;
-        for (var it = threads.iterator(); it.hasNext();) {
-            ThreadLedger ledger = it.next();
-            if (ledger.owner.isAlive()) {
-                live++;
-            } else { // terminated: its last writes are visible to us (JLS 17.4.4)
-                global.giveBack(ledger.reserve);
-                ledger.reserve = 0;
-                it.remove();
-            }
-        }
-        registered = live;
-        foldAt = Math.max(16, live * 2);
+    private void fold(ThreadLedger ended) {
+        global.giveBack(ended.reserve);
+        ended.reserve = 0;
     }
 }
