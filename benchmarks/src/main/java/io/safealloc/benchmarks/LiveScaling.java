@@ -29,9 +29,9 @@ import io.safealloc.allocator.core.SafeAllocator;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-// Three forks: on the documented machine a fork settles in a fast or a slow steady state (about
-// 38 or 55 ns/op, for reasons not pinned down: not JIT, not GC time), and one fork per parameter
-// made the flat-cost comparison a lottery. The mean of three is a fairer comparison.
+// Three forks: on the documented VM a fork settles in a fast or a slow steady state (about 35 or
+// 55 ns/op; not JIT, not GC time; it follows the time of the run, not the code, see
+// docs/benchmarks.md), and one fork per parameter made the flat-cost comparison a lottery.
 @Fork(value = 3, jvmArgsAppend = Jvm.NATIVE_ACCESS)
 @Threads(1)
 public class LiveScaling {

@@ -49,9 +49,10 @@ final class AccountLedger {
     /** The quota {@link #keep} was computed for; -1 before the first settlement. */
     long settledQuota = -1;
 
-    // Keeps the fields above off the cache line of whatever object follows: two threads' ledgers are
-    // often neighbours in the heap, and each thread writes its own on every call (false sharing
-    // made two threads 2x slower). HotSpot lays out the long fields in declaration order.
+    // Keeps the fields above off the cache line of whatever object follows: two threads' ledgers
+    // become neighbours in the heap when the GC copies them (they are reached one after the other),
+    // and each thread writes its own on every call, so without a gap they would share a cache line
+    // (what LongAdder's @Contended cells avoid). HotSpot lays out the long fields in declaration order.
     @SuppressWarnings("unused")
     private long pad1, pad2, pad3, pad4, pad5, pad6, pad7, pad8;
 
