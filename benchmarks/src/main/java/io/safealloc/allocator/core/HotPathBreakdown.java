@@ -77,14 +77,11 @@ public class HotPathBreakdown {
 
     @Benchmark
     public long plusLedgers() {
-        AccountLedger ledger = ledgers.of(account);
-        ledgers.reserve(ledger, size, config);
+        AccountLedger ledger = bookAllocation();
         long address = libc.malloc(size);
         ledger.countAllocation();
-        AccountLedger freer = ledgers.of(account);
         libc.free(address, size);
-        freer.countFree();
-        ledgers.unreserve(freer, size, config);
+        bookFree(size);
         return address;
     }
 
@@ -98,17 +95,28 @@ public class HotPathBreakdown {
 
     @Benchmark
     public MemorySegment allLayers() {
-        AccountLedger ledger = ledgers.of(account);
-        ledgers.reserve(ledger, size, config);
+        AccountLedger ledger = bookAllocation();
         long address = libc.malloc(size);
         ledger.countAllocation();
         live.insert(address, Entry.of(size, account.index));
         MemorySegment segment = Lifetimes.fast(address, size);
         long entry = live.remove(segment.address());
-        AccountLedger freer = ledgers.of(account);
         libc.free(address, Entry.size(entry));
-        freer.countFree();
-        ledgers.unreserve(freer, Entry.size(entry), config);
+        bookFree(Entry.size(entry));
         return segment;
+    }
+
+    /** What rAlloc books before calling libc (no limit: always granted). */
+    private AccountLedger bookAllocation() {
+        AccountLedger ledger = ledgers.of(account);
+        ledgers.reserve(ledger, size, config);
+        return ledger;
+    }
+
+    /** What rFree books after calling libc, on the freeing thread's ledger. */
+    private void bookFree(long bytes) {
+        AccountLedger ledger = ledgers.of(account);
+        ledger.countFree();
+        ledgers.unreserve(ledger, bytes, config);
     }
 }

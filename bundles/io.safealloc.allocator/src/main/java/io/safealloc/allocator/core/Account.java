@@ -13,6 +13,11 @@ final class Account {
 
     /** An owner's figures at one moment. */
     record Tally(long bytes, long allocations, long frees) {
+
+        /** @return whether nothing is live or in flight (as far as the ledgers show) */
+        boolean isQuiescent() {
+            return bytes == 0 && allocations == frees;
+        }
     }
 
     final int index;
@@ -81,10 +86,12 @@ final class Account {
                     return; // this thread keeps using the slower lookup
                 }
                 AccountLedger[] grown = new AccountLedger[slots.length * 2];
-                for (AccountLedger l : slots) {
-                    int j = l == null ? 0 : (int) l.threadId & (grown.length - 1);
-                    if (l != null && !l.isDead() && grown[j] == null) {
-                        grown[j] = l;
+                for (AccountLedger live : slots) {
+                    if (live != null && !live.isDead()) {
+                        int j = (int) live.threadId & (grown.length - 1);
+                        if (grown[j] == null) { // a rare collision: that thread takes the slower lookup
+                            grown[j] = live;
+                        }
                     }
                 }
                 byThread = grown;
@@ -113,12 +120,6 @@ final class Account {
         }
     }
 
-    /** @return whether no allocation of this account is live or in flight (as far as can be seen) */
-    boolean isQuiescent() {
-        Tally tally = tally();
-        return tally.bytes() == 0 && tally.allocations() == tally.frees();
-    }
-
     /** Folds the ledgers of ended threads into this account's figures and gives back their reserves. */
     void foldEndedThreads() {
         ledgers.foldEnded();
@@ -128,7 +129,6 @@ final class Account {
         foldedBytes += ended.bytes();
         foldedAllocations += ended.allocations();
         foldedFrees += ended.frees();
-        budget.giveBack(ended.reserve);
-        ended.reserve = 0;
+        ended.giveAllBack(budget);
     }
 }

@@ -5,14 +5,14 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One thread's figures for one owner: what that thread allocated and freed for the owner, and the
- * part of the owner's quota it keeps in reserve. Written only by its thread, with stores that cost
+ * part of the owner's quota it keeps in reserve (the {@link Reserve} it is). Written only by its thread, with stores that cost
  * what a plain store costs (opaque, and release for the bytes), so the allocation path takes no
  * atomic; read by anyone summing the owner's figures ({@link Account#tally()}).
  *
  * <p>Bytes can go negative: a thread that frees what another allocated credits its own ledger.
  * Only the sum over an owner's ledgers means anything.
  */
-final class AccountLedger {
+final class AccountLedger extends Reserve {
 
     private static final VarHandle BYTES;
     private static final VarHandle ALLOCATIONS;
@@ -42,14 +42,7 @@ final class AccountLedger {
     /** Whether {@link Account#cache} was tried for it (only its thread reads and writes it). */
     boolean cacheTried;
 
-    /** Quota bytes granted to this thread and not in use; only its thread touches it while it lives. */
-    long reserve;
-    /** The most {@link #reserve} may hold, for the quota it was settled for. */
-    long keep;
-    /** The quota {@link #keep} was computed for; -1 before the first settlement. */
-    long settledQuota = -1;
-
-    // Keeps the fields above off the cache line of whatever object follows: two threads' ledgers
+    // Keeps the fields above and the reserve's (laid out first: they are the superclass's) off the cache line of whatever object follows: two threads' ledgers
     // become neighbours in the heap when the GC copies them (they are reached one after the other),
     // and each thread writes its own on every call, so without a gap they would share a cache line
     // (what LongAdder's @Contended cells avoid). HotSpot lays out the long fields in declaration order.
@@ -88,6 +81,6 @@ final class AccountLedger {
     }
 
     boolean isDead() {
-        return !thread.owner.isAlive();
+        return thread.isDead();
     }
 }

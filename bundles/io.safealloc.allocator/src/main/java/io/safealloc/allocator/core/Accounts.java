@@ -72,7 +72,7 @@ final class Accounts {
         for (var it = closing.iterator(); it.hasNext();) {
             Account a = it.next();
             Account.Tally tally = a.tally();
-            if (tally.bytes() == 0 && tally.allocations() == tally.frees()) {
+            if (tally.isQuiescent()) {
                 closedAllocations += tally.allocations();
                 closedFrees += tally.frees();
                 for (int c = 0; c < closedFailures.length; c++) {

@@ -30,7 +30,7 @@ final class Ledgers {
     private final SharedBudget global = new SharedBudget();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
     private final PerThreadLedgers<ThreadLedger> threads =
-            new PerThreadLedgers<>(ledger -> !ledger.owner.isAlive(), this::fold);
+            new PerThreadLedgers<>(ThreadLedger::isDead, ended -> ended.giveAllBack(global));
 
     /**
      * @param limit 0 for none
@@ -72,60 +72,60 @@ final class Ledgers {
      */
     long reserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ThreadLedger thread = ledger.thread;
-        settle(thread, config);
-        long quota = ledger.account.limit;
-        settle(ledger, quota);
-        if (thread.reserve >= bytes && ledger.reserve >= bytes) {
-            thread.reserve -= bytes;
-            ledger.reserve -= bytes;
+        Account account = ledger.account;
+        long limit = config.limit();
+        long quota = account.limit;
+        thread.settle(global, limit);
+        ledger.settle(account.budget, quota);
+        if (thread.held >= bytes && ledger.held >= bytes) {
+            thread.held -= bytes;
+            ledger.held -= bytes;
             ledger.addBytes(bytes);
             return GRANTED;
         }
-        return reserveShared(ledger, bytes, config.limit(), quota);
+        return reserveShared(ledger, bytes, limit, quota);
     }
 
     private long reserveShared(AccountLedger ledger, long bytes, long limit, long quota) {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
-        long globalNeed = Math.max(0, bytes - thread.reserve);
-        long globalAfter = 0;
-        if (globalNeed > 0) {
-            globalAfter = global.grant(globalNeed, limit);
-            if (globalAfter == SharedBudget.REFUSED) {
-                foldEndedThreads(); // their reserves may be what stands in the way
-                globalAfter = global.grant(globalNeed, limit);
-                if (globalAfter == SharedBudget.REFUSED) {
-                    return LIMIT_GLOBAL;
-                }
-            }
+        long globalNeed = thread.shortfall(bytes);
+        long globalAfter = grantOrFold(global, globalNeed, limit, this::foldEndedThreads);
+        if (globalAfter == SharedBudget.REFUSED) {
+            return LIMIT_GLOBAL;
         }
-        long quotaNeed = Math.max(0, bytes - ledger.reserve);
-        long quotaAfter = 0;
-        if (quotaNeed > 0) {
-            quotaAfter = account.budget.grant(quotaNeed, quota);
-            if (quotaAfter == SharedBudget.REFUSED) {
-                account.foldEndedThreads();
-                quotaAfter = account.budget.grant(quotaNeed, quota);
-                if (quotaAfter == SharedBudget.REFUSED) {
-                    if (globalNeed > 0) {
-                        global.giveBack(globalNeed);
-                    }
-                    return LIMIT_BUNDLE;
-                }
+        long quotaNeed = ledger.shortfall(bytes);
+        long quotaAfter = grantOrFold(account.budget, quotaNeed, quota, account::foldEndedThreads);
+        if (quotaAfter == SharedBudget.REFUSED) {
+            if (globalNeed > 0) {
+                global.giveBack(globalNeed);
             }
+            return LIMIT_BUNDLE;
         }
         // Peaks only now that both budgets granted. A thread asks for a grant only once its reserve
         // is used up, so with one thread allocating the granted figure is exactly the bytes in use.
-        if (globalNeed > 0) {
-            global.raisePeak(globalAfter);
-        }
-        if (quotaNeed > 0) {
-            account.budget.raisePeak(quotaAfter);
-        }
-        thread.reserve -= bytes - globalNeed;
-        ledger.reserve -= bytes - quotaNeed;
-        ledger.addBytes(bytes);
+        global.raisePeak(globalAfter); // no-ops when nothing was granted (0)
+        account.budget.raisePeak(quotaAfter);
+        book(ledger, bytes, globalNeed, quotaNeed);
         return GRANTED;
+    }
+
+    /**
+     * Grants {@code need} bytes (nothing to do for 0); on a refusal, folds the reserves of ended
+     * threads (they may be what stands in the way) and tries once more.
+     *
+     * @return the bytes granted after the grant (0 when nothing was needed), or {@link SharedBudget#REFUSED}
+     */
+    private static long grantOrFold(SharedBudget budget, long need, long limit, Runnable foldEnded) {
+        if (need == 0) {
+            return 0;
+        }
+        long after = budget.grant(need, limit);
+        if (after == SharedBudget.REFUSED) {
+            foldEnded.run();
+            after = budget.grant(need, limit);
+        }
+        return after;
     }
 
     /**
@@ -133,17 +133,23 @@ final class Ledgers {
      * spent first like any allocation.
      */
     void force(AccountLedger ledger, long bytes) {
-        ThreadLedger thread = ledger.thread;
-        long globalNeed = Math.max(0, bytes - thread.reserve);
-        long quotaNeed = Math.max(0, bytes - ledger.reserve);
+        long globalNeed = ledger.thread.shortfall(bytes);
+        long quotaNeed = ledger.shortfall(bytes);
+        // Only a grant may raise a peak: the figure read without one can include another thread's
+        // grant that its quota is about to refuse.
         if (globalNeed > 0) {
             global.raisePeak(global.force(globalNeed));
         }
         if (quotaNeed > 0) {
             ledger.account.budget.raisePeak(ledger.account.budget.force(quotaNeed));
         }
-        thread.reserve -= bytes - globalNeed;
-        ledger.reserve -= bytes - quotaNeed;
+        book(ledger, bytes, globalNeed, quotaNeed);
+    }
+
+    /** Books {@code bytes} whose shortfalls the budgets have just granted; the reserves cover the rest. */
+    private static void book(AccountLedger ledger, long bytes, long globalGranted, long quotaGranted) {
+        ledger.thread.spend(bytes, globalGranted);
+        ledger.spend(bytes, quotaGranted);
         ledger.addBytes(bytes);
     }
 
@@ -153,42 +159,18 @@ final class Ledgers {
      *     reserves (for the warning check, which then fires that much early).
      */
     long inUseSeenBy(AccountLedger ledger) {
-        return global.granted() - ledger.thread.reserve;
+        return global.granted() - ledger.thread.held;
     }
 
     /** Unbooks {@code bytes} from the calling thread's ledger into its reserves, giving back any excess. */
     void unreserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ledger.addBytes(-bytes);
         ThreadLedger thread = ledger.thread;
-        settle(thread, config);
-        thread.reserve = keepOrGiveBack(global, thread.reserve + bytes, thread.keep);
-        settle(ledger, ledger.account.limit);
-        ledger.reserve = keepOrGiveBack(ledger.account.budget, ledger.reserve + bytes, ledger.keep);
-    }
-
-    private static long keepOrGiveBack(SharedBudget budget, long reserve, long keep) {
-        if (reserve > keep) {
-            budget.giveBack(reserve - keep);
-            return keep;
-        }
-        return reserve;
-    }
-
-    /** A new limit applies to reserves at the thread's next call: what exceeds the new keep goes back. */
-    private void settle(ThreadLedger thread, AllocatorConfig config) {
-        if (thread.settledFor != config) {
-            thread.keep = keepFor(config.limit());
-            thread.reserve = keepOrGiveBack(global, thread.reserve, thread.keep);
-            thread.settledFor = config;
-        }
-    }
-
-    private static void settle(AccountLedger ledger, long quota) {
-        if (ledger.settledQuota != quota) {
-            ledger.keep = keepFor(quota);
-            ledger.reserve = keepOrGiveBack(ledger.account.budget, ledger.reserve, ledger.keep);
-            ledger.settledQuota = quota;
-        }
+        Account account = ledger.account;
+        thread.settle(global, config.limit());
+        thread.refill(global, bytes);
+        ledger.settle(account.budget, account.limit);
+        ledger.refill(account.budget, bytes);
     }
 
     private ThreadLedger register() {
@@ -200,10 +182,5 @@ final class Ledgers {
     /** Gives back the global reserves of threads that have ended. */
     void foldEndedThreads() {
         threads.foldEnded();
-    }
-
-    private void fold(ThreadLedger ended) {
-        global.giveBack(ended.reserve);
-        ended.reserve = 0;
     }
 }

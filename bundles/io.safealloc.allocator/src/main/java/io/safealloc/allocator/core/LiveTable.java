@@ -339,7 +339,7 @@ final class LiveTable {
      * Between the two, a slot of 16 bytes costs 21 to 29 bytes per live allocation, where doubling a
      * power-of-two table would cost up to 43 (its load falls to 37.5 % after each growth).
      */
-    static int capacityFor(int live) {
+    private static int capacityFor(int live) {
         return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, (long) live * 20 / 11 + 1));
     }
 }

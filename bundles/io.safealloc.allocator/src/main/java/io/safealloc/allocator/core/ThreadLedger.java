@@ -3,22 +3,16 @@ package io.safealloc.allocator.core;
 import java.util.Arrays;
 
 /**
- * One thread's state in one allocator: its reserve of the global budget and its ledgers, one per
+ * One thread's state in one allocator: its reserve of the global budget (the {@link Reserve} it
+ * is) and its ledgers, one per
  * owner it allocated or freed for, found by the owner's account index. Only its thread touches it
  * while the thread lives; afterwards {@link Ledgers} folds the reserve back into the budget.
  */
-final class ThreadLedger {
+final class ThreadLedger extends Reserve {
 
     final Thread owner = Thread.currentThread();
 
-    /** Global bytes granted to this thread and not in use. */
-    long reserve;
-    /** The most {@link #reserve} may hold under {@link #settledFor}. */
-    long keep;
-    /** The configuration {@link #keep} was computed for ({@code null} before the first use). */
-    AllocatorConfig settledFor;
-
-    // Keeps the fields above off the cache line of whatever object follows: two threads' ledgers
+    // Keeps the reserve's fields (laid out first: they are the superclass's) off the cache line of whatever object follows: two threads' ledgers
     // become neighbours in the heap when the GC copies them (they are reached one after the other),
     // and each thread writes its own on every call, so without a gap they would share a cache line
     // (what LongAdder's @Contended cells avoid). HotSpot lays out the long fields in declaration order.
@@ -26,6 +20,10 @@ final class ThreadLedger {
     private long pad1, pad2, pad3, pad4, pad5, pad6, pad7, pad8;
 
     private AccountLedger[] byIndex = new AccountLedger[8];
+
+    boolean isDead() {
+        return !owner.isAlive();
+    }
 
     /** @return this thread's ledger for {@code account}, or {@code null} if it has none yet */
     AccountLedger find(Account account) {

@@ -523,9 +523,12 @@ class LedgersTest {
                 SplittableRandom random = new SplittableRandom(seed);
                 List<MemorySegment> held = new ArrayList<>();
                 start.await();
+                // Up to 64 blocks of up to 64 KiB: one thread alone can reach the limit, so refusals
+                // come however the scheduler interleaves the threads (with 32 x 16 KiB it took
+                // four threads holding their most at once, which a 2-core machine may not do).
                 for (int i = 0; i < 5_000; i++) {
-                    if (held.isEmpty() || random.nextInt(3) > 0 && held.size() < 32) {
-                        long size = random.nextLong(1, 16 * 1024);
+                    if (held.isEmpty() || random.nextInt(3) > 0 && held.size() < 64) {
+                        long size = random.nextLong(1, 64 * 1024);
                         try {
                             held.add(view.rAlloc(size));
                             allocations.incrementAndGet();
