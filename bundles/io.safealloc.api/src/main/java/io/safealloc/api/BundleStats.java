@@ -26,8 +26,9 @@ public interface BundleStats {
 
     /**
      * @return the highest figure the budget granted: {@link #bytesInUse()} plus the small reserves
-     *     that allocating threads keep (at most a 1024th of the limit, and at most 64 KiB, per
-     *     thread); exact when a single thread allocates, never below the true peak
+     *     that allocating threads keep (per thread at most a 1024th of the limit and at most 4 MiB;
+     *     without a limit 64 KiB, or as much as the largest block the thread freed, at most 4 MiB);
+     *     exact when a single thread allocates, never below the true peak
      */
     long peak();
 

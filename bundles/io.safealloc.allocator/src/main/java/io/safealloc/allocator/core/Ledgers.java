@@ -8,8 +8,9 @@ package io.safealloc.allocator.core;
  *
  * <p>Invariants: a budget's {@link SharedBudget#granted} equals the bytes in use it covers plus the
  * reserves of the threads (live or not yet folded); the bytes in use therefore never exceed the
- * limit. A thread keeps at most {@link #keepFor} bytes in reserve per budget, so another thread can
- * be refused at most that much per thread too early; the reserve of a thread that has ended is given
+ * limit. A thread keeps {@link #keepFor} bytes in reserve per budget, more once it frees larger
+ * blocks but never more than {@link #ceilingFor}, so another thread can be refused at most that much
+ * per thread too early; the reserve of a thread that has ended is given
  * back when a grant is refused, and whenever the number of threads seen has doubled. With a single
  * thread allocating, grants, peaks, warnings and refusals are exact, because a thread uses up its
  * reserve before it asks for a grant (and the warning check subtracts the caller's reserve).
@@ -24,8 +25,10 @@ final class Ledgers {
     static final long LIMIT_GLOBAL = -1;
     static final long LIMIT_BUNDLE = -2;
 
-    /** The most a thread keeps in reserve when there is no limit. */
+    /** The most a thread keeps in reserve at first when there is no limit. */
     static final long MAX_KEEP = 64 * 1024;
+    /** The most a thread's reserve grows to when it frees large blocks (see {@link Reserve}). */
+    static final long MAX_CEILING = 4 * 1024 * 1024;
 
     private final SharedBudget global = new SharedBudget();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
@@ -34,11 +37,20 @@ final class Ledgers {
 
     /**
      * @param limit 0 for none
-     * @return how much a thread may keep in reserve: 64 KiB without a limit, else a 1024th of it
-     *     (at most 64 KiB), so that a limit is never overshot and rarely refused early
+     * @return how much a thread may keep in reserve at first: 64 KiB without a limit, else a 1024th
+     *     of it (at most 64 KiB), so that a limit is never overshot and rarely refused early
      */
     static long keepFor(long limit) {
         return limit == 0 ? MAX_KEEP : Math.min(MAX_KEEP, limit >>> 10);
+    }
+
+    /**
+     * @param limit 0 for none
+     * @return how far a thread's reserve may grow to hold the large blocks it frees: 4 MiB without a
+     *     limit, else a 1024th of it (at most 4 MiB), so that a limit's precision stays as promised
+     */
+    static long ceilingFor(long limit) {
+        return limit == 0 ? MAX_CEILING : Math.min(MAX_CEILING, limit >>> 10);
     }
 
     SharedBudget global() {

@@ -3,7 +3,11 @@ package io.safealloc.allocator.core;
 /**
  * Bytes that one thread holds of one shared budget without using them (the global budget for a
  * {@link ThreadLedger}, an owner's quota for an {@link AccountLedger}): allocations are served from
- * it first, frees refill it, and only what exceeds {@link #keep} goes back to the budget. A subclass
+ * it first, frees refill it, and only what exceeds {@link #keep} goes back to the budget. The keep
+ * starts at {@link Ledgers#keepFor} and grows to the largest block the thread has freed, up to
+ * {@link Ledgers#ceilingFor}: a thread that cycles blocks larger than the initial keep then touches
+ * no shared counter either (two threads cycling 1 MiB blocks each paid four contended atomic adds per
+ * allocate + free, 17x a naive malloc + free). A subclass
  * rather than a field, so that the allocation path reads it without one more indirection.
  *
  * <p>Only the owning thread touches it while that thread lives; afterwards {@link #giveAllBack}
@@ -13,8 +17,10 @@ abstract class Reserve {
 
     /** Bytes granted by the budget and not in use. */
     long held;
-    /** The most {@link #held} may hold under {@link #settledLimit}. */
+    /** The most {@link #held} may hold now; it only grows until the limit changes. */
     private long keep;
+    /** The most {@link #keep} may grow to under {@link #settledLimit}. */
+    private long ceiling;
     /** The limit {@link #keep} was computed for; -1 before the first settlement. */
     private long settledLimit = -1;
 
@@ -22,6 +28,7 @@ abstract class Reserve {
     final void settle(SharedBudget budget, long limit) {
         if (settledLimit != limit) {
             keep = Ledgers.keepFor(limit);
+            ceiling = Ledgers.ceilingFor(limit);
             held = keepOrGiveBack(budget, held);
             settledLimit = limit;
         }
@@ -37,8 +44,14 @@ abstract class Reserve {
         held -= bytes - granted;
     }
 
-    /** Takes back {@code bytes} that were freed; gives the budget whatever exceeds the keep. */
+    /**
+     * Takes back {@code bytes} that were freed, growing the keep to hold such a block (up to the
+     * ceiling); gives the budget whatever exceeds the keep.
+     */
     final void refill(SharedBudget budget, long bytes) {
+        if (bytes > keep && keep < ceiling) {
+            keep = Math.min(bytes, ceiling);
+        }
         held = keepOrGiveBack(budget, held + bytes);
     }
 

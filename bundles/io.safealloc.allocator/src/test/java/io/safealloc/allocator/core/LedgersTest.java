@@ -273,7 +273,90 @@ class LedgersTest {
         assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(Long.MAX_VALUE), "capped, no overflow");
     }
 
+    @Test
+    void aReserveGrowsTo4MiBWithoutALimitElseToA1024thOfIt() {
+        assertEquals(4 * 1024 * 1024, Ledgers.MAX_CEILING);
+        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(0), "no limit");
+        assertEquals(0, Ledgers.ceilingFor(1023), "tiny limits are exact: nothing kept");
+        assertEquals(1024, Ledgers.ceilingFor(1 << 20), "no more than keepFor under small limits");
+        assertEquals(Ledgers.keepFor(1 << 20), Ledgers.ceilingFor(1 << 20));
+        assertEquals(1 << 20, Ledgers.ceilingFor(1L << 30));
+        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(1L << 40), "capped");
+        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(Long.MAX_VALUE), "capped, no overflow");
+    }
+
     // ---- Ledgers on their own ---------------------------------------------------------------------
+
+    /** Allocates and frees {@code bytes} in the calling thread's ledger, checking the grant. */
+    private static void cycle(Ledgers ledgers, AccountLedger ledger, long bytes, AllocatorConfig config) {
+        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, bytes, config));
+        ledgers.unreserve(ledger, bytes, config);
+    }
+
+    @Test
+    void withoutALimitAThreadThatFreesALargeBlockKeepsItsBytesUpTo4MiB() {
+        Ledgers ledgers = new Ledgers();
+        Account account = new Account(0, new Owner(1, "unit"));
+        AllocatorConfig config = AllocatorConfig.DEFAULTS; // no limit, no quota
+        AccountLedger ledger = ledgers.of(account);
+        long block = 1 << 20;
+
+        cycle(ledgers, ledger, 1000, config);
+        assertEquals(1000, ledgers.global().granted(), "a small block: kept (under 64 KiB)");
+        cycle(ledgers, ledger, block, config);
+        assertEquals(block, ledgers.global().granted(), "the freed 1 MiB is kept: the reserve grew to it");
+        assertEquals(block, account.budget.granted(), "the quota reserve grew too");
+        assertEquals(block, ledgers.global().peak());
+
+        // The next allocate + free of that size is served by the reserves: the budgets do not move.
+        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, block, config));
+        assertEquals(block, ledger.bytes());
+        assertEquals(block, ledgers.global().granted(), "no grant: the reserve covered it");
+        ledgers.unreserve(ledger, block, config);
+        assertEquals(block, ledgers.global().granted(), "nothing given back");
+        assertEquals(0, ledger.bytes());
+
+        // A 5 MiB block: the reserve grows only to its ceiling; the rest goes back.
+        cycle(ledgers, ledger, 5L << 20, config);
+        assertEquals(Ledgers.MAX_CEILING, ledgers.global().granted(), "at most 4 MiB kept");
+        assertEquals(Ledgers.MAX_CEILING, account.budget.granted());
+        assertEquals(5L << 20, ledgers.global().peak(), "one thread: the peak is exact");
+
+        // A limit resets the keep to the limit's (the reserve is trimmed at the thread's next call).
+        AllocatorConfig limited = config.withLimit(64L << 20);
+        cycle(ledgers, ledger, 100, limited);
+        assertEquals(Ledgers.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
+        cycle(ledgers, ledger, block, limited);
+        assertEquals(Ledgers.ceilingFor(64L << 20), ledgers.global().granted(), "grows no further than a 1024th");
+    }
+
+    @Test
+    void underALimitAReserveGrowsToA1024thOfItSoTwoThreadsCyclingLargeBlocksAreNeverRefusedEarlyByMore()
+            throws Exception {
+        Ledgers ledgers = new Ledgers();
+        Account account = new Account(0, new Owner(1, "unit"));
+        long limit = 1L << 30; // ceiling 1 MiB
+        AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
+        long block = 1 << 20;
+        Runnable cycleTwice = () -> {
+            AccountLedger ledger = ledgers.of(account);
+            cycle(ledgers, ledger, block, config);
+            cycle(ledgers, ledger, block, config);
+        };
+        worker("other").run(cycleTwice::run); // stays alive: its reserve is not folded
+        cycleTwice.run();
+        assertEquals(2 * block, ledgers.global().granted(), "each thread keeps one 1 MiB block");
+
+        // What the reserves hold is the most another thread is refused early by: 1 MiB per thread.
+        AccountLedger mine = ledgers.of(account);
+        assertEquals(Ledgers.LIMIT_GLOBAL, ledgers.reserve(mine, limit - block + 1, config),
+                "the other thread's 1 MiB reserve stands in the way while that thread lives");
+        assertEquals(Ledgers.GRANTED, ledgers.reserve(mine, limit - block, config), "up to it is granted");
+        assertEquals(limit, ledgers.global().granted(), "the limit exactly: bytes in use + the other's reserve");
+        ledgers.unreserve(mine, limit - block, config);
+        assertEquals(2 * block, ledgers.global().granted());
+    }
+
 
     @Test
     void aThreadUsesItsReserveFirstAndAFreeKeepsAtMostKeep() {
@@ -454,7 +537,8 @@ class LedgersTest {
     @ValueSource(longs = {10_000, 1 << 20, 0})
     void oneThreadsFiguresFollowAModelExactly(long limit) {
         limit(limit);
-        long keep = Ledgers.keepFor(limit);
+        long keep = Ledgers.keepFor(limit); // grows to the largest block given back, up to the ceiling
+        long ceiling = Ledgers.ceilingFor(limit);
         OwnerView view = open("model");
         SplittableRandom random = new SplittableRandom(limit);
         long maxSize = limit == 0 ? 300_000 : limit * 3 / 10;
@@ -477,6 +561,7 @@ class LedgersTest {
                 MemorySegment s = held.remove(random.nextInt(held.size()));
                 view.rFree(s);
                 inUse -= s.byteSize();
+                keep = Math.max(keep, Math.min(ceiling, s.byteSize()));
             } else {
                 int i = random.nextInt(held.size());
                 MemorySegment s = held.get(i);
@@ -487,6 +572,7 @@ class LedgersTest {
                 } else {
                     held.set(i, view.rRealloc(s, size));
                     inUse += growth;
+                    keep = Math.max(keep, Math.min(ceiling, -growth));
                 }
             }
             peak = Math.max(peak, inUse);
@@ -634,10 +720,10 @@ class LedgersTest {
         limit(0);
         OwnerView view = open("self");
         view.rFree(view.rAlloc(200_000));
-        assertEquals(Ledgers.MAX_KEEP, granted(), "no limit: 64 KiB kept");
+        assertEquals(200_000, granted(), "no limit: the reserve grew to hold the block freed");
         long newLimit = 10_000;
         limit(newLimit);
-        MemorySegment all = view.rAlloc(newLimit); // refused if the 64 KiB reserve still counted
+        MemorySegment all = view.rAlloc(newLimit); // refused if the 200,000-byte reserve still counted
         assertEquals(newLimit, granted());
         refused(Budget.GLOBAL, () -> view.rAlloc(1));
         view.rFree(all);
@@ -655,12 +741,12 @@ class LedgersTest {
             view.rFree(view.rAlloc(200_000));
             return s;
         });
-        assertEquals(held + Ledgers.MAX_KEEP, account.budget.granted(), "no quota: 64 KiB of it kept");
+        assertEquals(held + 200_000, account.budget.granted(), "no quota: the reserve grew to hold the block freed");
 
         long quota = 100_000;
         long newKeep = Ledgers.keepFor(quota);
         allocator.setQuota("q", quota);
-        assertEquals(held + Ledgers.MAX_KEEP, account.budget.granted(), "nothing moves before the holder's next call");
+        assertEquals(held + 200_000, account.budget.granted(), "nothing moves before the holder's next call");
         holder.run(() -> view.rFree(kept));
         assertEquals(newKeep, account.budget.granted(), "trimmed to the new keep");
         assertEquals(0, figuresOf("q").bytesInUse());
