@@ -3,6 +3,7 @@ package io.safealloc.allocator.core;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -102,16 +103,13 @@ final class Accounts {
         return Map.copyOf(quotas);
     }
 
-    /** @return the open accounts */
-    synchronized List<Account> openAccounts() {
-        return List.copyOf(open);
-    }
-
     /**
      * Sums every owner's figures, open, closing or closed: {@code sums[0]} allocations, {@code [1]}
-     * frees, {@code [2]} bytes in use, {@code [3 + cause ordinal]} failures.
+     * frees, {@code [2]} bytes in use, {@code [3 + cause ordinal]} failures; and hands each open
+     * account's tally to {@code eachOpen} in the same pass (one tally per account, so the totals and
+     * the per-owner figures agree).
      */
-    synchronized void sumAll(long[] sums) {
+    synchronized void sumAll(long[] sums, BiConsumer<Account, Account.Tally> eachOpen) {
         mergeQuiescent();
         sums[0] += closedAllocations;
         sums[1] += closedFrees;
@@ -121,6 +119,9 @@ final class Accounts {
         for (List<Account> group : List.of(open, closing)) {
             for (Account a : group) {
                 Account.Tally tally = a.tally();
+                if (group == open) {
+                    eachOpen.accept(a, tally);
+                }
                 sums[0] += tally.allocations();
                 sums[1] += tally.frees();
                 sums[2] += tally.bytes();

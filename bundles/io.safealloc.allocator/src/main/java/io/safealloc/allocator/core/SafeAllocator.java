@@ -619,13 +619,10 @@ public final class SafeAllocator implements AllocatorService {
     }
 
     private Event event(Cause cause, Budget budget, long size, Account account, int attempt) {
-        return new Event(cause, size, bytesInUse(), config.limit(), budget, account.tally().bytes(), account.limit,
-                attempt, account.owner.id(), account.owner.name(), topHolders());
-    }
-
-    private List<BundleStats> topHolders() {
-        List<BundleStats> all = openFigures();
-        return List.copyOf(all.subList(0, Math.min(TOP_HOLDERS, all.size())));
+        Snapshot now = snapshot();
+        List<BundleStats> top = now.owners().subList(0, Math.min(TOP_HOLDERS, now.owners().size()));
+        return new Event(cause, size, now.bytesInUse(), config.limit(), budget, account.tally().bytes(), account.limit,
+                attempt, account.owner.id(), account.owner.name(), List.copyOf(top));
     }
 
     // ---- owners and statistics ---------------------------------------------------------------
@@ -661,26 +658,36 @@ public final class SafeAllocator implements AllocatorService {
         return leaks;
     }
 
-    private List<BundleStats> openFigures() {
-        List<BundleStats> figures = new ArrayList<>();
-        for (Account a : accounts.openAccounts()) {
-            Account.Tally tally = a.tally();
-            if (a.owner != Owner.NONE || tally.allocations() > 0) {
-                figures.add(Figures.of(a, tally));
-            }
+    /**
+     * The totals over every owner and the figures of the open owners (the unowned account only once it
+     * allocated), biggest holder first, from one pass over the accounts.
+     */
+    private record Snapshot(long[] sums, List<BundleStats> owners) {
+        long bytesInUse() {
+            return sums[2];
         }
-        figures.sort(Comparator.comparingLong(BundleStats::bytesInUse).reversed());
-        return figures;
+    }
+
+    private Snapshot snapshot() {
+        long[] sums = new long[3 + Cause.values().length];
+        List<BundleStats> owners = new ArrayList<>();
+        accounts.sumAll(sums, (a, tally) -> {
+            if (a.owner != Owner.NONE || tally.allocations() > 0) {
+                owners.add(Figures.of(a, tally));
+            }
+        });
+        owners.sort(Comparator.comparingLong(BundleStats::bytesInUse).reversed());
+        return new Snapshot(sums, owners);
     }
 
     @Override
     public MemStats stats() {
         AllocatorConfig c = config;
-        long[] sums = new long[3 + Cause.values().length];
-        accounts.sumAll(sums);
+        Snapshot now = snapshot();
+        long[] sums = now.sums();
         return new Stats(MemEvent.NO_BUNDLE_ID, "all", sums[2], ledgers.global().peak(), c.limit(),
                 Math.max(0, sums[0] - sums[1]), sums[0], sums[1], Figures.failures(i -> sums[3 + i]),
-                c.warnThreshold(), c.maxAllocation(), openFigures());
+                c.warnThreshold(), c.maxAllocation(), now.owners());
     }
 
     /** For white-box tests. */
@@ -688,12 +695,6 @@ public final class SafeAllocator implements AllocatorService {
         return ledgers;
     }
 
-    /** @return the bytes in use, summed over every owner (open, or closed with calls in flight) */
-    private long bytesInUse() {
-        long[] sums = new long[3 + Cause.values().length];
-        accounts.sumAll(sums);
-        return sums[2];
-    }
 
     /**
      * @return the bytes the allocator holds to track live allocations (its lock-free table; no
