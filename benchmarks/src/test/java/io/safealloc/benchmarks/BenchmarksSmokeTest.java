@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -45,6 +46,7 @@ class BenchmarksSmokeTest {
                 .timeout(TimeValue.seconds(60))
                 // The million-live-allocations case takes longer to set up than the rest together.
                 .param("live", "1", "1000")
+                .param("scaled", "live=1000", "handlers=100")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
                 .build();
@@ -64,6 +66,12 @@ class BenchmarksSmokeTest {
             assertFalse(Double.isNaN(score) || Double.isInfinite(score), label + " has no score: " + score);
             assertTrue(score > 0, label + " scored " + score);
             assertEquals(TimeUnit.NANOSECONDS, result.getParams().getTimeUnit(), label);
+            if (label.contains("PairedScaling")) { // the report divides these two: both sides must have run
+                for (String side : List.of("referenceNanos", "scaledNanos")) {
+                    assertTrue(result.getSecondaryResults().containsKey(side), label + " lacks " + side);
+                    assertTrue(result.getSecondaryResults().get(side).getScore() > 0, label + " " + side);
+                }
+            }
             scores.put(label, score);
         }
         Set<String> ran = results.stream().map(r -> r.getParams().getBenchmark())
