@@ -29,10 +29,10 @@ import io.safealloc.api.Recovery;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-// Three forks: on the documented VM a fork runs in a fast or a slow state (about 35 or 55 ns/op; not
-// JIT, not GC time; it follows the time of the run, not the code, see docs/benchmarks.md). Forks of
-// different parameters run at different moments, so these rows show the spread; the flat-cost goal
-// is judged by PairedScaling, which times both sides in the same moments.
+// Three forks: on the documented VM a JVM runs in a fast or a slow state (about 35 or 55 ns/op; not
+// JIT, not GC time; both allocators of a PairedScaling fork change state together, see
+// docs/benchmarks.md). Forks of different parameters run at different moments, so these rows show
+// the spread; the flat-cost goals are judged by PairedScaling, which times both sides in the same moments.
 @Fork(value = 3, jvmArgsAppend = Jvm.NATIVE_ACCESS)
 @Threads(1)
 public class HandlerScaling {

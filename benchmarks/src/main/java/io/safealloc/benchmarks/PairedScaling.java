@@ -30,8 +30,8 @@ import io.safealloc.api.Recovery;
  * ({@code live} allocations held, or {@code handlers} handlers), the two batches back to back and
  * their order alternating. Both sides are timed in the same fork and the same moments, so a slow
  * spell of the machine slows both alike; {@link LiveScaling} and {@link HandlerScaling} run each
- * parameter in forks of its own, at other moments of the run, and on the documented VM those
- * moments differed by up to 1.6x whatever the code (docs/benchmarks.md, "Fork to fork").
+ * parameter in forks of its own, at other moments of the run, and on the documented VM a JVM's
+ * speed moves by up to 1.6x from moment to moment whatever the code (docs/benchmarks.md, "Fork to fork").
  *
  * <p>The secondary results {@code referenceNanos} and {@code scaledNanos} are the time each side
  * took per iteration; the report divides them (equal batches, so equal operation counts). The
