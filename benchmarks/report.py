@@ -200,7 +200,7 @@ def main():
          ">= 20x", lambda v: v >= 20)
     # The flat-cost goals: both sides timed in the same moments (PairedScaling), not in forks of their own.
     paired = {p: paired_change(find_row("PairedScaling", "safeAllocCore", scaled=p))
-              for p in ("live=1000", "live=1000000", "handlers=100")}
+              for p in ("live=1000", "live=1000000", "live=1000000;fifo=16", "handlers=100")}
     for label, p in (("scaling 1 -> 1,000,000 live allocations (change)", "live=1000000"),
                      ("scaling 1 -> 100 handlers (change)", "handlers=100")):
         goal(label, paired[p][0] if paired[p] else None, "<= 10 %", lambda v: abs(v) <= 10, unit="%")
@@ -220,14 +220,15 @@ def main():
         "live=1000": div(find("LiveScaling", "safeAllocCore", live=1000), find("LiveScaling", "safeAllocCore", live=1)),
         "live=1000000": div(find("LiveScaling", "safeAllocCore", live=1000000),
                             find("LiveScaling", "safeAllocCore", live=1)),
+        "live=1000000;fifo=16": None,
         "handlers=100": div(find("HandlerScaling", "safeAllocCore", handlers=100),
                             find("HandlerScaling", "safeAllocCore", handlers=1)),
     }
     if any(paired.values()):
         print("Flat cost, change against 1 live allocation / 1 handler (64 B rAlloc + rFree):")
-        for p in ("live=1000", "live=1000000", "handlers=100"):
+        for p in ("live=1000", "live=1000000", "live=1000000;fifo=16", "handlers=100"):
             both = paired[p]
-            line = f"  {p.ljust(13)}  paired (same moments) "
+            line = f"  {p.ljust(20)}  paired (same moments) "
             line += f"{both[0]:+6.1f} % (single iterations {both[1]:+.1f} to {both[2]:+.1f} %)" if both else "n/a"
             if separate[p] is not None:
                 line += f";  separate forks {(separate[p] - 1) * 100:+6.1f} %"

@@ -33,6 +33,11 @@ import io.safealloc.api.Recovery;
  * parameter in forks of its own, at other moments of the run, and on the documented VM a JVM's
  * speed moves by up to 1.6x from moment to moment whatever the code (docs/benchmarks.md, "Fork to fork").
  *
+ * <p>{@code live=1000000;fifo=16} keeps 16 more blocks in flight on each side and frees the oldest
+ * after each allocation, so the block freed is never the one allocated last: the live table's slot
+ * hint (see LiveTable) helps the insert but not the remove, which walks from the home slot as any free
+ * of an older block does.
+ *
  * <p>The secondary results {@code referenceNanos} and {@code scaledNanos} are the time each side
  * took per iteration; the report divides them (equal batches, so equal operation counts). The
  * primary score is the mean of both sides per operation.
@@ -50,9 +55,19 @@ public class PairedScaling {
     /** Operations per timed batch: long enough that the two nanoTime calls cost under 0.1 ns/op. */
     static final int BATCH = 1000;
 
-    /** The scaled side: {@code live=N} (allocations held) or {@code handlers=N} (handlers registered). */
-    @Param({"live=1000", "live=1000000", "handlers=100"})
+    /**
+     * The scaled side: {@code live=N} (allocations held) or {@code handlers=N} (handlers registered),
+     * optionally {@code ;fifo=K} (K blocks in flight on both sides, the oldest freed).
+     */
+    @Param({"live=1000", "live=1000000", "live=1000000;fifo=16", "handlers=100"})
     public String scaled;
+
+    /** Blocks in flight per side (0: each block is freed right after it is allocated). */
+    int fifo;
+    MemorySegment[] referenceRing;
+    MemorySegment[] scaledRing;
+    int referencePosition;
+    int scaledPosition;
 
     SafeAllocator reference;
     SafeAllocator scaledAllocator;
@@ -76,7 +91,9 @@ public class PairedScaling {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] kindAndCount = scaled.split("=");
+        String[] parts = scaled.split(";");
+        fifo = parts.length > 1 ? Integer.parseInt(parts[1].substring("fifo=".length())) : 0;
+        String[] kindAndCount = parts[0].split("=");
         int count = Integer.parseInt(kindAndCount[1]);
         boolean live = kindAndCount[0].equals("live");
         if (!live && !kindAndCount[0].equals("handlers")) {
@@ -88,6 +105,16 @@ public class PairedScaling {
         scaledHeld = hold(scaledAllocator, live ? count : 1);
         register(reference, 1);
         register(scaledAllocator, live ? 1 : count);
+        referenceRing = ring(reference, fifo);
+        scaledRing = ring(scaledAllocator, fifo);
+    }
+
+    private static MemorySegment[] ring(SafeAllocator allocator, int inFlight) {
+        MemorySegment[] ring = new MemorySegment[inFlight];
+        for (int i = 0; i < inFlight; i++) {
+            ring[i] = allocator.rAlloc(SIZE);
+        }
+        return ring;
     }
 
     private static long[] hold(SafeAllocator allocator, int live) {
@@ -109,6 +136,12 @@ public class PairedScaling {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        for (MemorySegment segment : referenceRing) {
+            reference.rFree(segment);
+        }
+        for (MemorySegment segment : scaledRing) {
+            scaledAllocator.rFree(segment);
+        }
         release(reference, referenceHeld);
         release(scaledAllocator, scaledHeld);
     }
@@ -127,12 +160,43 @@ public class PairedScaling {
     public void safeAllocCore(Nanos nanos, Blackhole sink) {
         referenceFirst = !referenceFirst; // neither side always runs right after the other
         if (referenceFirst) {
-            nanos.referenceNanos += batch(reference, sink);
-            nanos.scaledNanos += batch(scaledAllocator, sink);
+            nanos.referenceNanos += timeReference(sink);
+            nanos.scaledNanos += timeScaled(sink);
         } else {
-            nanos.scaledNanos += batch(scaledAllocator, sink);
-            nanos.referenceNanos += batch(reference, sink);
+            nanos.scaledNanos += timeScaled(sink);
+            nanos.referenceNanos += timeReference(sink);
         }
+    }
+
+    private long timeReference(Blackhole sink) {
+        if (fifo == 0) {
+            return batch(reference, sink);
+        }
+        long start = System.nanoTime();
+        referencePosition = fifoBatch(reference, referenceRing, referencePosition, sink);
+        return System.nanoTime() - start;
+    }
+
+    private long timeScaled(Blackhole sink) {
+        if (fifo == 0) {
+            return batch(scaledAllocator, sink);
+        }
+        long start = System.nanoTime();
+        scaledPosition = fifoBatch(scaledAllocator, scaledRing, scaledPosition, sink);
+        return System.nanoTime() - start;
+    }
+
+    /** {@link #BATCH} allocations, each followed by the free of the oldest block in flight. @return the next position */
+    private static int fifoBatch(SafeAllocator allocator, MemorySegment[] ring, int position, Blackhole sink) {
+        for (int i = 0; i < BATCH; i++) {
+            MemorySegment fresh = allocator.rAlloc(SIZE);
+            MemorySegment oldest = ring[position];
+            ring[position] = fresh;
+            position = position + 1 == ring.length ? 0 : position + 1;
+            allocator.rFree(oldest);
+            sink.consume(oldest);
+        }
+        return position;
     }
 
     /** @return the ns that {@link #BATCH} allocate + free pairs took; each segment goes to the sink, as a returned one would */

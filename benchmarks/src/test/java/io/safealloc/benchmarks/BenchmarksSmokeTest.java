@@ -46,7 +46,7 @@ class BenchmarksSmokeTest {
                 .timeout(TimeValue.seconds(60))
                 // The million-live-allocations case takes longer to set up than the rest together.
                 .param("live", "1", "1000")
-                .param("scaled", "live=1000", "handlers=100")
+                .param("scaled", "live=1000", "live=1000;fifo=16", "handlers=100")
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
                 .build();

@@ -65,6 +65,82 @@ class LiveTableTest {
         assertEquals(0, left.get());
     }
 
+    /** Two keys with the same shard and home slot: the second one is placed past the first. */
+    private static long[] collidingPair(LiveTable table) {
+        java.util.Map<Long, Long> byHome = new java.util.HashMap<>();
+        for (long key = 16; ; key += 16) {
+            Long first = byHome.putIfAbsent(table.homeOf(key), key);
+            if (first != null) {
+                return new long[] {first, key};
+            }
+        }
+    }
+
+    @Test
+    void aKeyRemovedAndInsertedAgainByTheSameThreadGoesBackToItsSlot() throws Exception {
+        LiveTable table = new LiveTable();
+        long[] pair = collidingPair(table);
+        long a = pair[0];
+        long b = pair[1];
+        table.insert(a, 1);
+        table.insert(b, 2);
+        int slotOfA = table.slotOf(a);
+        int slotOfB = table.slotOf(b);
+        assertEquals((int) table.homeOf(b), slotOfA, "a sits in b's home slot");
+        assertTrue(slotOfB != slotOfA, "b was placed past a");
+
+        assertEquals(1, table.remove(a)); // a tombstone now sits in b's home slot
+        assertEquals(2, table.remove(b));
+        table.insert(b, 3);
+        assertEquals(slotOfB, table.slotOf(b), "back in its own slot (the hint), not in the first tombstone");
+        assertEquals(3, table.get(b));
+
+        // Another thread has no hint for b: it takes the first tombstone from the home slot.
+        assertEquals(3, table.remove(b));
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            other.submit(() -> table.insert(b, 4)).get();
+        } finally {
+            other.shutdown();
+        }
+        assertEquals(slotOfA, table.slotOf(b), "without a hint: the first tombstone from the home slot");
+        assertEquals(4, table.get(b));
+        assertEquals(LiveTable.NOT_FOUND, table.get(a));
+    }
+
+    @Test
+    void aHintThatNoLongerFitsIsIgnored() {
+        LiveTable table = new LiveTable();
+        long[] pair = collidingPair(table);
+        long a = pair[0];
+        long b = pair[1];
+        table.insert(a, 1);
+        assertEquals(1, table.remove(a)); // hint: a in its home slot, now a tombstone
+
+        // The slot is taken by another key: a goes elsewhere, and both stay findable and removable.
+        table.insert(b, 2);
+        assertEquals(table.slotOf(b), (int) table.homeOf(a), "b took the tombstone a left");
+        table.insert(a, 3);
+        assertEquals(3, table.get(a));
+        assertEquals(2, table.get(b));
+        assertEquals(3, table.remove(a));
+        assertEquals(2, table.remove(b));
+
+        // The shard migrated: the hinted table is old, and a lands in the new one, found by the walk.
+        table.insert(a, 5);
+        assertEquals(5, table.remove(a));
+        for (int i = 0; i < 20_000; i++) {
+            table.insert(1L << 40 | 16L * (i + 1), i);
+        }
+        table.insert(a, 6);
+        assertEquals(6, table.get(a));
+        assertEquals(6, table.remove(a));
+        assertEquals(LiveTable.NOT_FOUND, table.remove(a), "exactly once");
+        for (int i = 0; i < 20_000; i++) {
+            assertEquals(i, table.remove(1L << 40 | 16L * (i + 1)));
+        }
+    }
+
     @Test
     void removeIfTakesOnlyMatchingEntries() {
         LiveTable table = new LiveTable();
