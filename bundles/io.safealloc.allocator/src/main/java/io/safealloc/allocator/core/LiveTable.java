@@ -68,11 +68,14 @@ final class LiveTable {
         final long[] slots;
         final int capacity;
         final int threshold;
+        /** How many migrations of its shard came before it (what a {@link SlotHint} checks). */
+        final int generation;
         final AtomicInteger used = new AtomicInteger();
 
-        Table(int capacity) {
+        Table(int capacity, int generation) {
             slots = new long[capacity * 2];
             this.capacity = capacity;
+            this.generation = generation;
             threshold = capacity - (capacity >> 2);
         }
 
@@ -92,7 +95,7 @@ final class LiveTable {
     }
 
     private static final class Shard {
-        volatile Table table = new Table(MIN_CAPACITY);
+        volatile Table table = new Table(MIN_CAPACITY, 0);
         final AtomicBoolean migrating = new AtomicBoolean();
     }
 
@@ -102,11 +105,13 @@ final class LiveTable {
     private static final int HINT_SLOTS = 64;
 
     /**
-     * Where the calling thread last placed or removed a key: the slot of {@link #address} in
-     * {@link #table}. Putting that key back there is right while the table is the shard's current
-     * one: the key was reachable from its home slot there, and in a current table no slot becomes
-     * EMPTY again (removal leaves a tombstone; only a migration builds a table with empty slots),
-     * so the key stays reachable. Only its thread reads or writes the fields after the identity.
+     * Where the calling thread last placed or removed a key: the slot of {@link #address} in the
+     * table of {@link #shard} whose generation is {@link #generation} (a number, not the table
+     * itself, so that a hint never keeps a replaced table alive). Putting that key back there is
+     * right while that table is the shard's current one: the key was reachable from its home slot
+     * there, and in a current table no slot becomes EMPTY again (removal leaves a tombstone; only a
+     * migration builds a table with empty slots), so the key stays reachable. Only its thread reads
+     * or writes the fields after the identity.
      */
     private static final class SlotHint {
         final Thread thread = Thread.currentThread();
@@ -114,19 +119,23 @@ final class LiveTable {
         /** The key hinted at; 0 (never a key) for none. */
         long address;
         Shard shard;
-        Table table;
+        int generation;
         int slot;
 
         void remember(long key, Shard inShard, Table inTable, int at) {
             address = key;
             shard = inShard;
-            table = inTable;
+            generation = inTable.generation;
             slot = at;
         }
 
-        /** @return the hinted slot for {@code key}, or -1 when the hint is for another key or an old table */
-        int slotFor(long key) {
-            return address == key && shard.table == table ? slot : -1;
+        /** @return the shard's current table if the hint is for {@code key} and was made in it, else {@code null} */
+        Table tableFor(long key) {
+            if (address != key) {
+                return null;
+            }
+            Table t = shard.table;
+            return t.generation == generation ? t : null;
         }
     }
 
@@ -181,9 +190,9 @@ final class LiveTable {
     void insert(long address, long value) {
         SlotHint hint = hint();
         if (hint != null) {
-            int slot = hint.slotFor(address);
+            Table hinted = hint.tableFor(address);
             // Only a tombstone is claimed this way: claiming an empty slot must count it and may migrate.
-            if (slot >= 0 && claim(hint.table.slots, slot, TOMBSTONE, address, value)) {
+            if (hinted != null && claim(hinted.slots, hint.slot, TOMBSTONE, address, value)) {
                 return;
             }
         }
@@ -276,9 +285,9 @@ final class LiveTable {
     long remove(long address) {
         SlotHint hint = hint();
         if (hint != null) {
-            int slot = hint.slotFor(address);
-            if (slot >= 0) {
-                long value = take(hint.table.slots, slot, address);
+            Table hinted = hint.tableFor(address);
+            if (hinted != null) {
+                long value = take(hinted.slots, hint.slot, address);
                 if (value != NOT_FOUND) {
                     return value;
                 }
@@ -442,7 +451,7 @@ final class LiveTable {
                     }
                 }
             }
-            Table fresh = new Table(capacityFor(live));
+            Table fresh = new Table(capacityFor(live), old.generation + 1);
             long[] f = fresh.slots;
             for (int i = 0; i < s.length; i += 2) {
                 long key = s[i] & ~FROZEN;
