@@ -62,18 +62,75 @@ public class PairedScaling {
     @Param({"live=1000", "live=1000000", "live=1000000;fifo=16", "handlers=100"})
     public String scaled;
 
-    /** Blocks in flight per side (0: each block is freed right after it is allocated). */
-    int fifo;
-    MemorySegment[] referenceRing;
-    MemorySegment[] scaledRing;
-    int referencePosition;
-    int scaledPosition;
-
-    SafeAllocator reference;
-    SafeAllocator scaledAllocator;
-    long[] referenceHeld;
-    long[] scaledHeld;
+    Side reference;
+    Side scaledSide;
     boolean referenceFirst;
+
+    /**
+     * One allocator of the pair with what it holds: {@code held} allocations kept for the whole
+     * trial, and {@code ring} blocks in flight when the oldest is freed after each allocation.
+     */
+    static final class Side {
+        final SafeAllocator allocator = Allocators.create(0);
+        final long[] held;
+        final MemorySegment[] ring;
+        int position;
+
+        Side(int live, int handlers, int inFlight) {
+            held = new long[live];
+            for (int i = 0; i < live; i++) {
+                held[i] = allocator.rAlloc(SIZE).address();
+            }
+            for (int i = 0; i < handlers; i++) {
+                allocator.handlers().add(event -> Recovery.DEFER, i);
+            }
+            if (allocator.handlers().inDecisionOrder().size() != handlers) {
+                throw new IllegalStateException("handlers not registered");
+            }
+            ring = new MemorySegment[inFlight];
+            for (int i = 0; i < inFlight; i++) {
+                ring[i] = allocator.rAlloc(SIZE);
+            }
+        }
+
+        /**
+         * @return the ns that {@link #BATCH} allocations took, each followed by the free of the same
+         *     block, or of the oldest one in flight; each freed segment goes to the sink, as a returned
+         *     one would
+         */
+        long time(Blackhole sink) {
+            long start = System.nanoTime();
+            if (ring.length == 0) {
+                for (int i = 0; i < BATCH; i++) {
+                    MemorySegment segment = allocator.rAlloc(SIZE);
+                    allocator.rFree(segment);
+                    sink.consume(segment);
+                }
+            } else {
+                for (int i = 0; i < BATCH; i++) {
+                    MemorySegment fresh = allocator.rAlloc(SIZE);
+                    MemorySegment oldest = ring[position];
+                    ring[position] = fresh;
+                    position = position + 1 == ring.length ? 0 : position + 1;
+                    allocator.rFree(oldest);
+                    sink.consume(oldest);
+                }
+            }
+            return System.nanoTime() - start;
+        }
+
+        void release() {
+            for (MemorySegment segment : ring) {
+                allocator.rFree(segment);
+            }
+            for (long address : held) {
+                allocator.rFree(MemorySegment.ofAddress(address));
+            }
+            if (allocator.stats().bytesInUse() != 0) {
+                throw new IllegalStateException("not everything was freed");
+            }
+        }
+    }
 
     /** The time each side took in the current iteration, in ns. */
     @State(Scope.Thread)
@@ -92,67 +149,21 @@ public class PairedScaling {
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = scaled.split(";");
-        fifo = parts.length > 1 ? Integer.parseInt(parts[1].substring("fifo=".length())) : 0;
+        int fifo = parts.length > 1 ? Integer.parseInt(parts[1].substring("fifo=".length())) : 0;
         String[] kindAndCount = parts[0].split("=");
         int count = Integer.parseInt(kindAndCount[1]);
         boolean live = kindAndCount[0].equals("live");
         if (!live && !kindAndCount[0].equals("handlers")) {
             throw new IllegalArgumentException("scaled must be live=N or handlers=N, was " + scaled);
         }
-        reference = Allocators.create(0);
-        scaledAllocator = Allocators.create(0);
-        referenceHeld = hold(reference, 1);
-        scaledHeld = hold(scaledAllocator, live ? count : 1);
-        register(reference, 1);
-        register(scaledAllocator, live ? 1 : count);
-        referenceRing = ring(reference, fifo);
-        scaledRing = ring(scaledAllocator, fifo);
-    }
-
-    private static MemorySegment[] ring(SafeAllocator allocator, int inFlight) {
-        MemorySegment[] ring = new MemorySegment[inFlight];
-        for (int i = 0; i < inFlight; i++) {
-            ring[i] = allocator.rAlloc(SIZE);
-        }
-        return ring;
-    }
-
-    private static long[] hold(SafeAllocator allocator, int live) {
-        long[] held = new long[live];
-        for (int i = 0; i < live; i++) {
-            held[i] = allocator.rAlloc(SIZE).address();
-        }
-        return held;
-    }
-
-    private static void register(SafeAllocator allocator, int handlers) {
-        for (int i = 0; i < handlers; i++) {
-            allocator.handlers().add(event -> Recovery.DEFER, i);
-        }
-        if (allocator.handlers().inDecisionOrder().size() != handlers) {
-            throw new IllegalStateException("handlers not registered");
-        }
+        reference = new Side(1, 1, fifo);
+        scaledSide = new Side(live ? count : 1, live ? 1 : count, fifo);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (MemorySegment segment : referenceRing) {
-            reference.rFree(segment);
-        }
-        for (MemorySegment segment : scaledRing) {
-            scaledAllocator.rFree(segment);
-        }
-        release(reference, referenceHeld);
-        release(scaledAllocator, scaledHeld);
-    }
-
-    private static void release(SafeAllocator allocator, long[] held) {
-        for (long address : held) {
-            allocator.rFree(MemorySegment.ofAddress(address));
-        }
-        if (allocator.stats().bytesInUse() != 0) {
-            throw new IllegalStateException("not everything was freed");
-        }
+        reference.release();
+        scaledSide.release();
     }
 
     @Benchmark
@@ -160,53 +171,11 @@ public class PairedScaling {
     public void safeAllocCore(Nanos nanos, Blackhole sink) {
         referenceFirst = !referenceFirst; // neither side always runs right after the other
         if (referenceFirst) {
-            nanos.referenceNanos += timeReference(sink);
-            nanos.scaledNanos += timeScaled(sink);
+            nanos.referenceNanos += reference.time(sink);
+            nanos.scaledNanos += scaledSide.time(sink);
         } else {
-            nanos.scaledNanos += timeScaled(sink);
-            nanos.referenceNanos += timeReference(sink);
+            nanos.scaledNanos += scaledSide.time(sink);
+            nanos.referenceNanos += reference.time(sink);
         }
-    }
-
-    private long timeReference(Blackhole sink) {
-        if (fifo == 0) {
-            return batch(reference, sink);
-        }
-        long start = System.nanoTime();
-        referencePosition = fifoBatch(reference, referenceRing, referencePosition, sink);
-        return System.nanoTime() - start;
-    }
-
-    private long timeScaled(Blackhole sink) {
-        if (fifo == 0) {
-            return batch(scaledAllocator, sink);
-        }
-        long start = System.nanoTime();
-        scaledPosition = fifoBatch(scaledAllocator, scaledRing, scaledPosition, sink);
-        return System.nanoTime() - start;
-    }
-
-    /** {@link #BATCH} allocations, each followed by the free of the oldest block in flight. @return the next position */
-    private static int fifoBatch(SafeAllocator allocator, MemorySegment[] ring, int position, Blackhole sink) {
-        for (int i = 0; i < BATCH; i++) {
-            MemorySegment fresh = allocator.rAlloc(SIZE);
-            MemorySegment oldest = ring[position];
-            ring[position] = fresh;
-            position = position + 1 == ring.length ? 0 : position + 1;
-            allocator.rFree(oldest);
-            sink.consume(oldest);
-        }
-        return position;
-    }
-
-    /** @return the ns that {@link #BATCH} allocate + free pairs took; each segment goes to the sink, as a returned one would */
-    private static long batch(SafeAllocator allocator, Blackhole sink) {
-        long start = System.nanoTime();
-        for (int i = 0; i < BATCH; i++) {
-            MemorySegment segment = allocator.rAlloc(SIZE);
-            allocator.rFree(segment);
-            sink.consume(segment);
-        }
-        return System.nanoTime() - start;
     }
 }

@@ -695,7 +695,6 @@ public final class SafeAllocator implements AllocatorService {
         return ledgers;
     }
 
-
     /**
      * @return the bytes the allocator holds to track live allocations (its lock-free table; no
      *     native header is used), for measuring the metadata cost per live allocation
