@@ -3,9 +3,9 @@ package io.safealloc.allocator.core;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import io.safealloc.api.Cause;
 
@@ -103,18 +103,26 @@ final class Accounts {
         return Map.copyOf(quotas);
     }
 
+    // Where sumAll puts each figure.
+    static final int ALLOCATIONS = 0;
+    static final int FREES = 1;
+    static final int BYTES = 2;
+    /** The failures of each cause follow, by the cause's ordinal. */
+    static final int FAILURES = 3;
+    static final int SUMS = FAILURES + Cause.values().length;
+
     /**
-     * Sums every owner's figures, open, closing or closed: {@code sums[0]} allocations, {@code [1]}
-     * frees, {@code [2]} bytes in use, {@code [3 + cause ordinal]} failures; and hands each open
+     * Sums every owner's figures, open, closing or closed, into {@code sums} (of length
+     * {@link #SUMS}, at the indexes above); and hands each open
      * account's tally to {@code eachOpen} in the same pass (one tally per account, so the totals and
      * the per-owner figures agree).
      */
     synchronized void sumAll(long[] sums, BiConsumer<Account, Account.Tally> eachOpen) {
         mergeQuiescent();
-        sums[0] += closedAllocations;
-        sums[1] += closedFrees;
+        sums[ALLOCATIONS] += closedAllocations;
+        sums[FREES] += closedFrees;
         for (int c = 0; c < closedFailures.length; c++) {
-            sums[3 + c] += closedFailures[c];
+            sums[FAILURES + c] += closedFailures[c];
         }
         for (List<Account> group : List.of(open, closing)) {
             for (Account a : group) {
@@ -122,11 +130,11 @@ final class Accounts {
                 if (group == open) {
                     eachOpen.accept(a, tally);
                 }
-                sums[0] += tally.allocations();
-                sums[1] += tally.frees();
-                sums[2] += tally.bytes();
+                sums[ALLOCATIONS] += tally.allocations();
+                sums[FREES] += tally.frees();
+                sums[BYTES] += tally.bytes();
                 for (int c = 0; c < closedFailures.length; c++) {
-                    sums[3 + c] += a.failures.get(c);
+                    sums[FAILURES + c] += a.failures.get(c);
                 }
             }
         }

@@ -664,12 +664,12 @@ public final class SafeAllocator implements AllocatorService {
      */
     private record Snapshot(long[] sums, List<BundleStats> owners) {
         long bytesInUse() {
-            return sums[2];
+            return sums[Accounts.BYTES];
         }
     }
 
     private Snapshot snapshot() {
-        long[] sums = new long[3 + Cause.values().length];
+        long[] sums = new long[Accounts.SUMS];
         List<BundleStats> owners = new ArrayList<>();
         accounts.sumAll(sums, (a, tally) -> {
             if (a.owner != Owner.NONE || tally.allocations() > 0) {
@@ -685,8 +685,10 @@ public final class SafeAllocator implements AllocatorService {
         AllocatorConfig c = config;
         Snapshot now = snapshot();
         long[] sums = now.sums();
-        return new Stats(MemEvent.NO_BUNDLE_ID, "all", sums[2], ledgers.global().peak(), c.limit(),
-                Math.max(0, sums[0] - sums[1]), sums[0], sums[1], Figures.failures(i -> sums[3 + i]),
+        long allocations = sums[Accounts.ALLOCATIONS];
+        long frees = sums[Accounts.FREES];
+        return new Stats(MemEvent.NO_BUNDLE_ID, "all", sums[Accounts.BYTES], ledgers.global().peak(), c.limit(),
+                Math.max(0, allocations - frees), allocations, frees, Figures.failures(i -> sums[Accounts.FAILURES + i]),
                 c.warnThreshold(), c.maxAllocation(), now.owners());
     }
 
