@@ -10,7 +10,7 @@
  * {@code BundleStats} are provider types (the allocator implements them; adding a method is a minor
  * change); {@code MemHandler} is a consumer type (bundles implement it; changing it is a major change).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.safealloc.api;
 

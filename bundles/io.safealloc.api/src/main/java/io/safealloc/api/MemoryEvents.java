@@ -1,0 +1,96 @@
+package io.safealloc.api;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Event Admin contract of SafeAlloc: the topics the allocator and the standard handlers post
+ * on, their property keys, and the one mapping of a {@link MemEvent} to those properties.
+ *
+ * <p>Every decision is posted on {@link #TOPIC_PREFIX} + the {@link Cause} name (for example
+ * {@code io/safealloc/Memory/LIMIT}) with the {@link #figures figures} of its event and
+ * {@link #DECISION}; a leak released at bundle stop on {@link #LEAK} with {@link #BUNDLE_ID},
+ * {@link #BUNDLE_NAME}, {@link #COUNT}, {@link #BYTES}; an abort on {@link #ABORT} with the
+ * figures, {@link #DECISION} {@code ABORT} and {@link #EXIT_CODE} (sent synchronously).
+ *
+ * <p>Constants and a stateless function; not instantiable. Thread-safe.
+ */
+public final class MemoryEvents {
+
+    /** Prefix of every SafeAlloc topic. */
+    public static final String TOPIC_PREFIX = "io/safealloc/Memory/";
+
+    /** Subscribes to every SafeAlloc topic. */
+    public static final String TOPIC_ALL = TOPIC_PREFIX + "*";
+
+    /** A bundle stopped still holding memory, which was released. */
+    public static final String LEAK = TOPIC_PREFIX + "LEAK";
+
+    /** The process is about to end: sent synchronously before the framework stops. */
+    public static final String ABORT = TOPIC_PREFIX + "ABORT";
+
+    /** The crash-loop guard entered degraded mode (it fails calls instead of aborting). */
+    public static final String DEGRADED = TOPIC_PREFIX + "DEGRADED";
+
+    /** {@link Cause} name ({@code String}). */
+    public static final String CAUSE = "cause";
+    /** Requested bytes ({@code Long}). */
+    public static final String SIZE = "size";
+    /** Bytes in use across all bundles ({@code Long}). */
+    public static final String BYTES_IN_USE = "bytesInUse";
+    /** The global limit, 0 for none ({@code Long}). */
+    public static final String LIMIT = "limit";
+    /** {@link Budget} name ({@code String}). */
+    public static final String BUDGET = "budget";
+    /** Attempt number from 1 ({@code Integer}). */
+    public static final String ATTEMPT = "attempt";
+    /** {@link Recovery} name, or {@code RELEASED} on {@link #LEAK} ({@code String}). */
+    public static final String DECISION = "decision";
+    /** The requesting or leaking bundle's id ({@code Long}). */
+    public static final String BUNDLE_ID = "bundle.id";
+    /** The requesting or leaking bundle's name, see {@link AllocatorConstants#bundleName} ({@code String}). */
+    public static final String BUNDLE_NAME = "bundle.symbolicName";
+    /** On {@link #LEAK}: allocations released ({@code Long}). */
+    public static final String COUNT = "count";
+    /** On {@link #LEAK}: bytes released ({@code Long}). */
+    public static final String BYTES = "bytes";
+    /** On {@link #ABORT}: the process exit code ({@code Integer}). */
+    public static final String EXIT_CODE = "exitCode";
+    /**
+     * On an {@link #ABORT} sent by a handler instead of the allocator: what happens instead of the
+     * end of the process ({@code restart} for the framework-restart handler).
+     */
+    public static final String ACTION = "action";
+    /** {@link #DECISION} value of a {@link #LEAK} event. */
+    public static final String RELEASED = "RELEASED";
+
+    private MemoryEvents() {
+    }
+
+    /**
+     * @param cause the cause of a decision
+     * @return the topic the decision is posted on
+     */
+    public static String topic(Cause cause) {
+        return TOPIC_PREFIX + cause.name();
+    }
+
+    /**
+     * @param event the event
+     * @return its figures under the keys above ({@link #CAUSE}, {@link #SIZE}, {@link #BYTES_IN_USE},
+     *     {@link #LIMIT}, {@link #BUDGET}, {@link #ATTEMPT}, {@link #BUNDLE_ID}, {@link #BUNDLE_NAME}),
+     *     in a fresh mutable map the caller may add to
+     */
+    public static Map<String, Object> figures(MemEvent event) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(CAUSE, event.cause().name());
+        properties.put(SIZE, event.size());
+        properties.put(BYTES_IN_USE, event.bytesInUse());
+        properties.put(LIMIT, event.limit());
+        properties.put(BUDGET, event.budget().name());
+        properties.put(ATTEMPT, event.attempt());
+        properties.put(BUNDLE_ID, event.bundleId());
+        properties.put(BUNDLE_NAME, event.bundleName());
+        return properties;
+    }
+}
