@@ -11,10 +11,10 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p><b>Implemented by</b> the SafeAlloc allocator bundle, which registers it with bundle scope:
  * every bundle that gets the service gets its own view, and what it allocates is accounted to it.
- * When the bundle releases the service (normally: when it stops), its outstanding allocations are
- * reported as leaks and freed, so a bundle must hold the service for as long as it uses the memory
- * (a Declarative Services reference does exactly that). Bundles use this type; they never implement
- * it.
+ * When the bundle stops, its outstanding allocations are reported as leaks and freed; releasing the
+ * service while the bundle stays active frees nothing (the memory stays the bundle's, and the next
+ * {@code getService} returns the same view). When the allocator itself is stopped, everything it
+ * handed out is freed. Bundles use this type; they never implement it.
  *
  * <p><b>Checked:</b> no method returns {@code null} or {@link MemorySegment#NULL}. When an
  * allocation cannot be satisfied (budget reached, {@code malloc} failed, request too big) the

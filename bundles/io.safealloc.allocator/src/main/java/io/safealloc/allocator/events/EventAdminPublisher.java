@@ -14,6 +14,7 @@ import io.safealloc.allocator.core.AllocatorObserver;
 import io.safealloc.allocator.core.Leaks;
 import io.safealloc.allocator.osgi.AllocatorComponent;
 import io.safealloc.api.MemEvent;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Recovery;
 
 /**
@@ -45,40 +46,27 @@ public class EventAdminPublisher implements AllocatorObserver {
 
     @Override
     public void decided(MemEvent event, Recovery decision) {
-        Map<String, Object> properties = properties(event);
-        properties.put(MemoryTopics.DECISION, decision.name());
-        eventAdmin.postEvent(new Event(MemoryTopics.PREFIX + event.cause().name(), properties));
+        Map<String, Object> properties = MemoryEvents.figures(event);
+        properties.put(MemoryEvents.DECISION, decision.name());
+        eventAdmin.postEvent(new Event(MemoryEvents.topic(event.cause()), properties));
     }
 
     @Override
     public void released(Leaks leaks) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(MemoryTopics.BUNDLE_ID, leaks.owner().id());
-        properties.put(MemoryTopics.BUNDLE_NAME, leaks.owner().name());
-        properties.put(MemoryTopics.COUNT, leaks.count());
-        properties.put(MemoryTopics.BYTES, leaks.bytes());
-        properties.put(MemoryTopics.DECISION, "RELEASED");
-        eventAdmin.postEvent(new Event(MemoryTopics.LEAK, properties));
+        properties.put(MemoryEvents.BUNDLE_ID, leaks.owner().id());
+        properties.put(MemoryEvents.BUNDLE_NAME, leaks.owner().name());
+        properties.put(MemoryEvents.COUNT, leaks.count());
+        properties.put(MemoryEvents.BYTES, leaks.bytes());
+        properties.put(MemoryEvents.DECISION, MemoryEvents.RELEASED);
+        eventAdmin.postEvent(new Event(MemoryEvents.LEAK, properties));
     }
 
     @Override
     public void aborting(MemEvent event, int exitCode) {
-        Map<String, Object> properties = properties(event);
-        properties.put(MemoryTopics.DECISION, Recovery.ABORT.name());
-        properties.put(MemoryTopics.EXIT_CODE, exitCode);
-        eventAdmin.sendEvent(new Event(MemoryTopics.ABORT, properties));
-    }
-
-    private static Map<String, Object> properties(MemEvent event) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(MemoryTopics.CAUSE, event.cause().name());
-        properties.put(MemoryTopics.SIZE, event.size());
-        properties.put(MemoryTopics.BYTES_IN_USE, event.bytesInUse());
-        properties.put(MemoryTopics.LIMIT, event.limit());
-        properties.put(MemoryTopics.BUDGET, event.budget().name());
-        properties.put(MemoryTopics.ATTEMPT, event.attempt());
-        properties.put(MemoryTopics.BUNDLE_ID, event.bundleId());
-        properties.put(MemoryTopics.BUNDLE_NAME, event.bundleName());
-        return properties;
+        Map<String, Object> properties = MemoryEvents.figures(event);
+        properties.put(MemoryEvents.DECISION, Recovery.ABORT.name());
+        properties.put(MemoryEvents.EXIT_CODE, exitCode);
+        eventAdmin.sendEvent(new Event(MemoryEvents.ABORT, properties));
     }
 }

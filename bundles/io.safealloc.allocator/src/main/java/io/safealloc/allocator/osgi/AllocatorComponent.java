@@ -5,10 +5,14 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -20,27 +24,29 @@ import org.osgi.service.metatype.annotations.Designate;
 import io.safealloc.allocator.core.AllocatorConfig;
 import io.safealloc.allocator.core.HandlerChain;
 import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.api.AllocatorConstants;
+import io.safealloc.api.AllocatorService;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.Recovery;
 
 /**
  * Owns the one {@link SafeAllocator} of the framework: applies the configuration live, tracks the
- * {@link MemHandler} whiteboard, and holds the quotas. Published under its own (private) type only
- * for {@link BundleScopedAllocator} and {@link QuotaComponent}; bundles see
- * {@code AllocatorService}.
+ * {@link MemHandler} whiteboard, holds the quotas, and registers the {@link AllocatorService} that
+ * bundles see: a service factory ({@link BundleViews}) that gives each bundle its own view.
+ * Published under its own (private) type only for {@link QuotaComponent} and the event publisher.
  *
  * <p>Handlers are bound dynamically and greedily: a new, removed or re-ranked handler changes the
  * chain for the next event, and the service is never re-registered. DS hands the handlers over in
  * no order that matters here: the chain sorts them itself by ranking, then service id.
  */
-@Component(service = AllocatorComponent.class, configurationPid = AllocatorComponent.PID,
+@Component(service = AllocatorComponent.class, configurationPid = AllocatorConstants.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = AllocatorConfiguration.class)
+@Capability(namespace = "osgi.service", // registered by hand, so bnd cannot see it from @Component
+        attribute = "objectClass:List<String>=io.safealloc.api.AllocatorService", uses = AllocatorService.class)
 public class AllocatorComponent {
 
-    /** The configuration PID of the allocator. */
-    public static final String PID = "io.safealloc.allocator";
-
+    private static final String PID = AllocatorConstants.PID;
     private static final Logger LOG = System.getLogger(PID);
 
     /** Created before activation: DS binds dynamic references before it calls activate. */
@@ -51,12 +57,28 @@ public class AllocatorComponent {
     private final Map<String, QuotaComponent.Quota> quotas = new ConcurrentHashMap<>();
 
     private volatile int abortTimeoutSeconds = 10;
+    private BundleContext context;
+    private BundleViews views;
+    private ServiceRegistration<AllocatorService> registration;
 
     @Activate
     void activate(BundleContext context, AllocatorConfiguration config) {
         applyOrKeep(config, true);
         allocator.setAbortAction(new FrameworkShutdown(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION),
                 () -> abortTimeoutSeconds, LOG));
+        this.context = context;
+        views = new BundleViews(allocator, LOG);
+        context.addBundleListener(views);
+        registration = context.registerService(AllocatorService.class, views, FrameworkUtil.asDictionary(
+                Map.of(Constants.SERVICE_DESCRIPTION, "SafeAlloc checked native-memory allocator (a view per bundle)")));
+    }
+
+    @Deactivate
+    void deactivate() {
+        // Unregister first: the framework ungets the service of every user, then what they hold is released.
+        registration.unregister();
+        context.removeBundleListener(views);
+        views.releaseAll();
     }
 
     @Modified

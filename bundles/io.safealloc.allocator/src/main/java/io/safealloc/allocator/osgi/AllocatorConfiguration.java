@@ -4,11 +4,13 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
+import io.safealloc.api.AllocatorConstants;
+
 /**
- * Configuration of PID {@value AllocatorComponent#PID}; the id equals the PID so that tools that
+ * Configuration of PID {@value AllocatorConstants#PID}; the id equals the PID so that tools that
  * look metatype up by PID (Kura, the Felix web console) find it.
  */
-@ObjectClassDefinition(id = AllocatorComponent.PID, name = "SafeAlloc allocator",
+@ObjectClassDefinition(id = AllocatorConstants.PID, name = "SafeAlloc allocator",
         description = "Budget and recovery policy of the checked native-memory allocator")
 public @interface AllocatorConfiguration {
 

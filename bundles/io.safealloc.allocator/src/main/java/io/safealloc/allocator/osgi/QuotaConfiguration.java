@@ -3,8 +3,10 @@ package io.safealloc.allocator.osgi;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** One bundle's budget: factory PID {@value QuotaComponent#FACTORY_PID}, one configuration per bundle. */
-@ObjectClassDefinition(id = QuotaComponent.FACTORY_PID, name = "SafeAlloc bundle quota",
+import io.safealloc.api.AllocatorConstants;
+
+/** One bundle's budget: factory PID {@value AllocatorConstants#QUOTA_FACTORY_PID}, one configuration per bundle. */
+@ObjectClassDefinition(id = AllocatorConstants.QUOTA_FACTORY_PID, name = "SafeAlloc bundle quota",
         description = "Caps what one bundle may hold, so that it cannot starve the others")
 public @interface QuotaConfiguration {
 
