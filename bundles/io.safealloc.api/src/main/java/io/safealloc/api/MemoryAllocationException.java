@@ -1,5 +1,8 @@
 package io.safealloc.api;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.util.List;
 
@@ -11,14 +14,19 @@ import java.util.List;
  * <p>Unchecked, as callers are not expected to test every allocation: one place (the handlers)
  * decides. It carries the event that led to it, including the statistics and top holders at that
  * moment.
+ *
+ * <p>Serializable with every figure: a deserialized exception answers {@link #event()},
+ * {@link #cause()}, {@link #size()}, {@link #decision()}, {@link #stats()} and {@link #topHolders()}
+ * as the original did (from copies of the figures, not the allocator's objects).
  */
 public class MemoryAllocationException extends RuntimeException {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final transient MemEvent event;
-    private final transient MemStats stats;
+    // Written as serializable copies by writeObject: the allocator's implementations need not be.
+    private transient MemEvent event;
+    private transient MemStats stats;
     private final Recovery decision;
 
     /**
@@ -62,5 +70,19 @@ public class MemoryAllocationException extends RuntimeException {
     /** @return the bundles holding the most memory when the call failed, largest first */
     public List<BundleStats> topHolders() {
         return event.topHolders();
+    }
+
+    @Serial
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeObject(SerialFigures.copy(event));
+        out.writeObject(SerialFigures.copy(stats));
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        event = (MemEvent) in.readObject();
+        stats = (MemStats) in.readObject();
     }
 }
