@@ -3,6 +3,7 @@ package io.safealloc.allocator.osgi;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.annotation.bundle.Capability;
@@ -21,13 +22,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
-import io.safealloc.allocator.core.AllocatorConfig;
 import io.safealloc.allocator.core.HandlerChain;
 import io.safealloc.allocator.core.SafeAllocator;
 import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.MemHandler;
-import io.safealloc.api.Recovery;
 
 /**
  * Owns the one {@link SafeAllocator} of the framework: applies the configuration live, tracks the
@@ -56,14 +55,27 @@ public class AllocatorComponent {
     private final Map<Long, HandlerChain.Registration> handlers = new ConcurrentHashMap<>();
     private final Map<String, QuotaComponent.Quota> quotas = new ConcurrentHashMap<>();
 
-    private volatile int abortTimeoutSeconds = 10;
+    /** The file in the bundle's data area that keeps the last valid configuration. */
+    static final String LAST_VALID_FILE = "last-valid-configuration.properties";
+
+    private volatile int abortTimeoutSeconds = Settings.DEFAULT_ABORT_TIMEOUT_SECONDS;
+    private LastValidSettings lastValid;
     private BundleContext context;
     private BundleViews views;
     private ServiceRegistration<AllocatorService> registration;
 
+    /**
+     * Comes up whatever the configuration holds: a configuration that cannot be used runs the last
+     * valid one (kept in the bundle's data area) or, if there never was one, the defaults.
+     */
     @Activate
-    void activate(BundleContext context, AllocatorConfiguration config) {
-        applyOrKeep(config, true);
+    void activate(BundleContext context, Map<String, Object> properties) {
+        lastValid = new LastValidSettings(context.getDataFile(LAST_VALID_FILE), LOG);
+        try {
+            apply(Settings.read(properties), properties, sourceOf(properties));
+        } catch (IllegalArgumentException rejected) {
+            runLastValid(rejected.getMessage());
+        }
         allocator.setAbortAction(new FrameworkShutdown(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION),
                 () -> abortTimeoutSeconds, LOG));
         this.context = context;
@@ -81,43 +93,45 @@ public class AllocatorComponent {
         views.releaseAll();
     }
 
+    /** A configuration that cannot be used changes nothing: the running settings stay. */
     @Modified
-    void modified(AllocatorConfiguration config) {
-        applyOrKeep(config, false);
+    void modified(Map<String, Object> properties) {
+        try {
+            apply(Settings.read(properties), properties, sourceOf(properties));
+        } catch (IllegalArgumentException rejected) {
+            LOG.log(Level.ERROR, "configuration " + PID + " rejected, previous settings kept: " + rejected.getMessage());
+        }
     }
 
-    private void applyOrKeep(AllocatorConfiguration config, boolean initial) {
-        try {
-            // Validate every setting before applying any: a rejected configuration is rejected whole.
-            AllocatorConfig validated = toConfig(config);
-            if (config.abortTimeoutSeconds() < 1) {
-                throw new IllegalArgumentException("abortTimeoutSeconds must be >= 1, was " + config.abortTimeoutSeconds());
+    private void apply(Settings settings, Map<String, ?> properties, String source) {
+        allocator.configure(settings.config());
+        abortTimeoutSeconds = settings.abortTimeoutSeconds();
+        lastValid.save(properties);
+        LOG.log(Level.INFO, "configuration applied from {0}: {1}, abortTimeoutSeconds={2}", source,
+                allocator.config(), String.valueOf(abortTimeoutSeconds));
+    }
+
+    private void runLastValid(String why) {
+        Settings fallback = Settings.DEFAULTS;
+        String source = "the defaults (no valid configuration was ever applied)";
+        Optional<Map<String, String>> kept = lastValid.load();
+        if (kept.isPresent()) {
+            try {
+                fallback = Settings.read(kept.get());
+                source = "the last valid configuration (" + lastValid.where() + ")";
+            } catch (IllegalArgumentException unusable) {
+                source = "the defaults (the last valid configuration is unusable too: " + unusable.getMessage() + ")";
             }
-            allocator.configure(validated);
-            abortTimeoutSeconds = config.abortTimeoutSeconds();
-            LOG.log(Level.INFO, "configuration applied: {0}", allocator.config());
-        } catch (IllegalArgumentException e) {
-            LOG.log(Level.ERROR, "configuration " + PID + " rejected, " + (initial ? "defaults" : "previous settings")
-                    + " kept: " + e.getMessage());
         }
+        allocator.configure(fallback.config());
+        abortTimeoutSeconds = fallback.abortTimeoutSeconds();
+        LOG.log(Level.ERROR, "configuration {0} rejected: {1}; in force: {2}, abortTimeoutSeconds={3}, from {4}",
+                PID, why, allocator.config(), String.valueOf(abortTimeoutSeconds), source);
     }
 
-    static AllocatorConfig toConfig(AllocatorConfiguration c) {
-        Recovery recovery;
-        try {
-            recovery = Recovery.valueOf(c.defaultRecovery().trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("defaultRecovery must be ABORT or FAIL, was " + c.defaultRecovery());
-        }
-        io.safealloc.allocator.core.Safety safety;
-        try {
-            safety = io.safealloc.allocator.core.Safety.valueOf(c.safety().trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("safety must be FAST or CHECKED, was " + c.safety());
-        }
-        long maxAllocation = c.maxAllocation() == 0 ? AllocatorConfig.DEFAULTS.maxAllocation() : c.maxAllocation();
-        return new AllocatorConfig(c.limit(), c.warnPercent(), maxAllocation, c.maxRetries(), recovery,
-                c.abortExitCode(), safety);
+    private static String sourceOf(Map<String, ?> properties) {
+        return properties.containsKey(Constants.SERVICE_PID) ? "Config Admin (" + PID + ")"
+                : "the defaults (no configuration " + PID + ")";
     }
 
     @Reference(service = MemHandler.class, cardinality = ReferenceCardinality.MULTIPLE,

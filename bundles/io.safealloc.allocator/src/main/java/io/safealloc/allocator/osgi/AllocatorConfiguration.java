@@ -7,22 +7,25 @@ import org.osgi.service.metatype.annotations.Option;
 import io.safealloc.api.AllocatorConstants;
 
 /**
- * Configuration of PID {@value AllocatorConstants#PID}; the id equals the PID so that tools that
- * look metatype up by PID (Kura, the Felix web console) find it.
+ * The metatype of PID {@value AllocatorConstants#PID}; the id equals the PID so that tools that
+ * look metatype up by PID (Kura, the Felix web console) find it. The component reads the properties itself ({@link Settings}), so that a value of the
+ * wrong type is a message, not a failed activation; sizes are text so that tools offer units.
  */
 @ObjectClassDefinition(id = AllocatorConstants.PID, name = "SafeAlloc allocator",
         description = "Budget and recovery policy of the checked native-memory allocator")
 public @interface AllocatorConfiguration {
 
-    @AttributeDefinition(description = "Global budget in bytes for all bundles together; 0 = no limit")
-    long limit() default 0;
+    @AttributeDefinition(description = "Global budget for all bundles together, in bytes or with a unit "
+            + "(64m, 1g); 0 = no limit")
+    String limit() default "0";
 
     @AttributeDefinition(min = "1", max = "100",
             description = "A WARNING event is raised when usage crosses this percentage of the limit upward")
     int warnPercent() default 85;
 
-    @AttributeDefinition(description = "Largest single allocation in bytes (bigger ones are TOO_BIG); 0 = no cap")
-    long maxAllocation() default 0;
+    @AttributeDefinition(description = "Largest single allocation, in bytes or with a unit (1m); bigger ones are "
+            + "TOO_BIG; 0 = no cap")
+    String maxAllocation() default "0";
 
     @AttributeDefinition(min = "0", max = "100", description = "How many RETRY decisions one call honours")
     int maxRetries() default 3;
