@@ -92,6 +92,7 @@ final class LaunchSettings {
             putIfAbsent(framework, system, CONFIGURATOR_INITIAL, defaults.toExternalForm());
         }
         if (system.getProperty(CONFIGURATOR_INITIAL) != null) {
+            ConfiguratorFiles.check(system.getProperty(CONFIGURATOR_INITIAL));
             framework.put(CONFIGURATOR_INITIAL, system.getProperty(CONFIGURATOR_INITIAL));
         }
 

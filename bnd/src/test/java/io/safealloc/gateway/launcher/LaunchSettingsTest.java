@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URI;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the launcher makes of bnd's launcher.properties and the -D overrides. */
 class LaunchSettingsTest {
@@ -54,14 +56,16 @@ class LaunchSettingsTest {
     }
 
     @Test
-    void systemPropertiesOverrideEverything() {
+    void systemPropertiesOverrideEverything(@TempDir Path folder) throws Exception {
+        String config = Files.writeString(folder.resolve("gateway.json"), "{\":configurator:version\": \"1\", "
+                + "\":configurator:symbolic-name\": \"g\"}").toUri().toString();
         LaunchSettings settings = LaunchSettings.of(embedded(), system(
                 "gosh.args", "--login", "org.osgi.framework.storage", "/var/lib/gateway",
-                "configurator.initial", "file:/etc/gateway.json", "safealloc.gateway.stopTimeoutSeconds", "5"),
+                "configurator.initial", config, "safealloc.gateway.stopTimeoutSeconds", "5"),
                 DEFAULTS);
         assertEquals("--login", settings.frameworkProperties().get("gosh.args"));
         assertEquals(Path.of("/var/lib/gateway"), settings.storage());
-        assertEquals("file:/etc/gateway.json", settings.frameworkProperties().get("configurator.initial"));
+        assertEquals(config, settings.frameworkProperties().get("configurator.initial"));
         assertEquals(5, settings.stopTimeoutSeconds());
     }
 
