@@ -14,6 +14,18 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface MemStats extends BundleStats {
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For the global figures: the global limit in bytes (configuration {@code limit}), 0 when
+     * there is none; each bundle's quota is {@link BundleStats#limit()} of its entry in
+     * {@link #bundles()}.
+     *
+     * @return the global limit in bytes, 0 when there is none
+     */
+    @Override
+    long limit();
+
     /** @return the bytes at which a {@link Cause#WARNING} is raised, 0 when there is no limit */
     long warnThreshold();
 
