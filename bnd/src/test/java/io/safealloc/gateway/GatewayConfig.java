@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.safealloc.api.AllocatorConstants;
+import io.safealloc.gateway.banner.ReadyBanner;
+
 /**
  * Writes an OSGi Configurator JSON file for a test, as an operator would: one object per PID, typed
  * keys ({@code "limit:Long"}). Values: numbers and booleans as they are, anything else as a string.
@@ -38,8 +41,9 @@ final class GatewayConfig {
 
     /** Allocator: this budget, no warning noise, ABORT ends the process with {@code exitCode}. */
     GatewayConfig allocator(long limit, int exitCode) {
-        return pid("io.safealloc.allocator", "limit:Long", limit, "abortExitCode:Integer", exitCode,
-                "defaultRecovery", "ABORT", "abortTimeoutSeconds:Integer", 10);
+        return pid(AllocatorConstants.PID, AllocatorConstants.LIMIT + ":Long", limit,
+                AllocatorConstants.ABORT_EXIT_CODE + ":Integer", exitCode, AllocatorConstants.DEFAULT_RECOVERY, "ABORT",
+                AllocatorConstants.ABORT_TIMEOUT_SECONDS + ":Integer", 10);
     }
 
     /** Demo: the leaky component leaks {@code blocks} blocks of 4 KiB at start, then nothing more. */
@@ -50,7 +54,7 @@ final class GatewayConfig {
 
     /** The start-up banner waits for this many handlers. */
     GatewayConfig bannerWaitsFor(int handlers) {
-        return pid("io.safealloc.shell.banner", "expectedHandlers:Integer", handlers, "waitSeconds:Integer", 5);
+        return pid(ReadyBanner.PID, "expectedHandlers:Integer", handlers, "waitSeconds:Integer", 5);
     }
 
     Path writeTo(Path folder) throws IOException {

@@ -35,7 +35,7 @@ final class GatewayProcess implements AutoCloseable {
     static final Path WORK = Path.of(System.getProperty("safealloc.gateway.work", "target/it-work"));
     /** The embedded defaults, as checked in (bnd/gateway-defaults.json). */
     static final Path DEFAULTS = Path.of(System.getProperty("safealloc.gateway.defaults", "gateway-defaults.json"));
-    /** The banner the shell bundle prints once the gateway has settled. */
+    /** The banner the gateway bundle prints once the gateway has settled. */
     static final Pattern READY = Pattern.compile("SafeAlloc gateway ready: (.*)");
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);

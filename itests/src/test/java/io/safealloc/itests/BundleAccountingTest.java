@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Hashtable;
 import java.util.function.LongFunction;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,16 +18,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.annotation.Property;
+import org.osgi.test.common.annotation.Property.Scalar;
+import org.osgi.test.common.annotation.config.WithFactoryConfiguration;
 import org.osgi.test.common.install.BundleInstaller;
+import org.osgi.test.junit5.cm.ConfigurationExtension;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 import org.osgi.util.tracker.ServiceTracker;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Budget;
 import io.safealloc.api.Cause;
@@ -37,6 +40,7 @@ import io.safealloc.api.MemoryAllocationException;
 /** Memory is accounted to the bundle that asked; a stopped bundle's leaks are released; quotas. */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
+@ExtendWith(ConfigurationExtension.class)
 class BundleAccountingTest {
 
     private static final String TB1 = "io.safealloc.itests.tb1";
@@ -54,7 +58,6 @@ class BundleAccountingTest {
     ConfigurationAdmin configAdmin;
 
     private Bundle tb1;
-    private Configuration quota;
 
     @BeforeEach
     void noLimit() throws Exception {
@@ -63,9 +66,6 @@ class BundleAccountingTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (quota != null) {
-            quota.delete();
-        }
         if (tb1 != null && tb1.getState() != Bundle.UNINSTALLED) {
             tb1.uninstall();
         }
@@ -112,13 +112,12 @@ class BundleAccountingTest {
         assertTrue(allocator.stats().bundles().stream().noneMatch(b -> b.bundleName().equals(TB1)));
     }
 
+    // The quota exists for this test only: osgi-test creates it before and deletes it after.
     @Test
+    @WithFactoryConfiguration(factoryPid = AllocatorConstants.QUOTA_FACTORY_PID, name = "tb1", location = "?",
+            properties = {@Property(key = AllocatorConstants.QUOTA_BUNDLE, value = TB1),
+                @Property(key = AllocatorConstants.QUOTA_LIMIT, value = "1000", scalar = Scalar.Long)})
     void aBundleOverItsQuotaGetsLimitWhileAnotherKeepsAllocating() throws Exception {
-        quota = configAdmin.createFactoryConfiguration("io.safealloc.quota", "?");
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("bundle", TB1);
-        properties.put("limit", 1000L);
-        quota.update(properties);
         LongFunction<MemorySegment> workload = startTb1(); // holds 600
         await("tb1's quota", () -> allocator.stats().bundles().stream()
                 .anyMatch(b -> b.bundleName().equals(TB1) && b.limit() == 1000));

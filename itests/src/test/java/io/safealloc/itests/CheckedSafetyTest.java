@@ -14,6 +14,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 
 /** {@code safety=CHECKED} through Config Admin: a bundle's use after free fails cleanly. */
@@ -33,7 +34,7 @@ class CheckedSafetyTest {
 
     @Test
     void useAfterFreeAndStaleFreeFailWhenChecked() throws Exception {
-        configure(configAdmin, allocator, 1 << 20, "safety", "CHECKED");
+        configure(configAdmin, allocator, 1 << 20, AllocatorConstants.SAFETY, "CHECKED");
         MemorySegment s = allocator.rAlloc(16);
         s.set(JAVA_INT, 0, 7);
         assertEquals(7, s.get(JAVA_INT, 0));

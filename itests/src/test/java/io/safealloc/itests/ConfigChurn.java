@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 
 /**
@@ -39,7 +40,7 @@ final class ConfigChurn {
     long slowestApplyMillis;
 
     ConfigChurn(ConfigurationAdmin admin, AllocatorService allocator, long seed) throws IOException {
-        this.configuration = admin.getConfiguration(Fixture.PID, "?");
+        this.configuration = admin.getConfiguration(AllocatorConstants.PID, "?");
         this.allocator = allocator;
         this.random = new SplittableRandom(seed);
     }
@@ -100,11 +101,11 @@ final class ConfigChurn {
 
     private static Dictionary<String, Object> settings(long limit, int warnPercent, String safety) {
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("defaultRecovery", "FAIL");
-        properties.put("limit", limit);
-        properties.put("warnPercent", warnPercent);
-        properties.put("maxRetries", 3);
-        properties.put("safety", safety);
+        properties.put(AllocatorConstants.DEFAULT_RECOVERY, "FAIL");
+        properties.put(AllocatorConstants.LIMIT, limit);
+        properties.put(AllocatorConstants.WARN_PERCENT, warnPercent);
+        properties.put(AllocatorConstants.MAX_RETRIES, 3);
+        properties.put(AllocatorConstants.SAFETY, safety);
         return properties;
     }
 }

@@ -18,6 +18,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 
 /**
@@ -40,8 +41,8 @@ class ConfigRejectionTest {
 
     @BeforeEach
     void previousSettings() throws Exception {
-        configure(configAdmin, allocator, 5000, "warnPercent", 85, "maxAllocation", 100_000L);
-        log = new LogRecords(Fixture.PID);
+        configure(configAdmin, allocator, 5000, AllocatorConstants.WARN_PERCENT, 85, AllocatorConstants.MAX_ALLOCATION, 100_000L);
+        log = new LogRecords(AllocatorConstants.PID);
     }
 
     @AfterEach
@@ -51,10 +52,10 @@ class ConfigRejectionTest {
     }
 
     private void update(Object... keyValues) throws Exception {
-        Configuration config = configAdmin.getConfiguration(Fixture.PID, "?");
+        Configuration config = configAdmin.getConfiguration(AllocatorConstants.PID, "?");
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("defaultRecovery", "FAIL");
-        properties.put("limit", 7000L);
+        properties.put(AllocatorConstants.DEFAULT_RECOVERY, "FAIL");
+        properties.put(AllocatorConstants.LIMIT, 7000L);
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.put((String) keyValues[i], keyValues[i + 1]);
         }
@@ -74,19 +75,19 @@ class ConfigRejectionTest {
         record Bad(Object[] keyValues, String message) {
         }
         List<Bad> bad = List.of(
-                new Bad(new Object[] {"limit", -1L}, "limit must be >= 0 bytes (0 = no limit), was -1"),
-                new Bad(new Object[] {"warnPercent", 0}, "warnPercent must be between 1 and 100, was 0"),
-                new Bad(new Object[] {"warnPercent", 250}, "warnPercent must be between 1 and 100, was 250"),
-                new Bad(new Object[] {"maxAllocation", -5L},
+                new Bad(new Object[] {AllocatorConstants.LIMIT, -1L}, "limit must be >= 0 bytes (0 = no limit), was -1"),
+                new Bad(new Object[] {AllocatorConstants.WARN_PERCENT, 0}, "warnPercent must be between 1 and 100, was 0"),
+                new Bad(new Object[] {AllocatorConstants.WARN_PERCENT, 250}, "warnPercent must be between 1 and 100, was 250"),
+                new Bad(new Object[] {AllocatorConstants.MAX_ALLOCATION, -5L},
                         "maxAllocation must be between 0 and 8796093022207 bytes, was -5"),
-                new Bad(new Object[] {"maxAllocation", Long.MAX_VALUE},
+                new Bad(new Object[] {AllocatorConstants.MAX_ALLOCATION, Long.MAX_VALUE},
                         "maxAllocation must be between 0 and 8796093022207 bytes, was 9223372036854775807"),
-                new Bad(new Object[] {"maxRetries", 1000}, "maxRetries must be between 0 and 100, was 1000"),
-                new Bad(new Object[] {"defaultRecovery", "MAYBE"}, "defaultRecovery must be ABORT or FAIL, was MAYBE"),
-                new Bad(new Object[] {"defaultRecovery", "RETRY"}, "defaultRecovery must be ABORT or FAIL, was RETRY"),
-                new Bad(new Object[] {"abortExitCode", 0}, "abortExitCode must be between 1 and 255, was 0"),
-                new Bad(new Object[] {"abortExitCode", 300}, "abortExitCode must be between 1 and 255, was 300"),
-                new Bad(new Object[] {"safety", "PARANOID"}, "safety must be FAST or CHECKED, was PARANOID"));
+                new Bad(new Object[] {AllocatorConstants.MAX_RETRIES, 1000}, "maxRetries must be between 0 and 100, was 1000"),
+                new Bad(new Object[] {AllocatorConstants.DEFAULT_RECOVERY, "MAYBE"}, "defaultRecovery must be ABORT or FAIL, was MAYBE"),
+                new Bad(new Object[] {AllocatorConstants.DEFAULT_RECOVERY, "RETRY"}, "defaultRecovery must be ABORT or FAIL, was RETRY"),
+                new Bad(new Object[] {AllocatorConstants.ABORT_EXIT_CODE, 0}, "abortExitCode must be between 1 and 255, was 0"),
+                new Bad(new Object[] {AllocatorConstants.ABORT_EXIT_CODE, 300}, "abortExitCode must be between 1 and 255, was 300"),
+                new Bad(new Object[] {AllocatorConstants.SAFETY, "PARANOID"}, "safety must be FAST or CHECKED, was PARANOID"));
         List<String> problems = new ArrayList<>();
         for (Bad b : bad) {
             log.lines.clear();
@@ -111,13 +112,13 @@ class ConfigRejectionTest {
     void aSettingOfTheWrongTypeLeavesThePreviousSettings() throws Exception {
         String me = org.osgi.framework.FrameworkUtil.getBundle(getClass()).getSymbolicName();
         allocator.rFree(allocator.rAlloc(1)); // an account for the probe quota to show on
-        update("limit", "lots", "warnPercent", "ninety");
+        update(AllocatorConstants.LIMIT, "lots", AllocatorConstants.WARN_PERCENT, "ninety");
         // Config Admin delivers updates in order on one thread: once a later change (a quota) shows,
         // the bad configuration has been processed.
-        Configuration probe = configAdmin.createFactoryConfiguration("io.safealloc.quota", "?");
+        Configuration probe = configAdmin.createFactoryConfiguration(AllocatorConstants.QUOTA_FACTORY_PID, "?");
         Dictionary<String, Object> quota = new Hashtable<>();
-        quota.put("bundle", me);
-        quota.put("limit", 654_321L);
+        quota.put(AllocatorConstants.QUOTA_BUNDLE, me);
+        quota.put(AllocatorConstants.QUOTA_LIMIT, 654_321L);
         probe.update(quota);
         try {
             Fixture.await("the probe quota", () -> allocator.stats().bundles().stream()
@@ -134,9 +135,9 @@ class ConfigRejectionTest {
 
     @Test
     void aValidConfigurationAfterRejectedOnesIsAppliedInFull() throws Exception {
-        update("warnPercent", 0);
+        update(AllocatorConstants.WARN_PERCENT, 0);
         assertRejected(REJECTED + "warnPercent must be between 1 and 100, was 0");
-        configure(configAdmin, allocator, 9000, "warnPercent", 50);
+        configure(configAdmin, allocator, 9000, AllocatorConstants.WARN_PERCENT, 50);
         assertEquals(4500, allocator.stats().warnThreshold());
     }
 

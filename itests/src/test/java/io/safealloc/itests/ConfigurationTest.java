@@ -28,6 +28,7 @@ import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Cause;
 import io.safealloc.api.MemoryAllocationException;
@@ -94,18 +95,18 @@ class ConfigurationTest {
         configure(configAdmin, allocator, 5000);
         String me = org.osgi.framework.FrameworkUtil.getBundle(getClass()).getSymbolicName();
         allocator.rFree(allocator.rAlloc(1)); // make sure this bundle has an account to put a quota on
-        Configuration config = configAdmin.getConfiguration(Fixture.PID, "?");
+        Configuration config = configAdmin.getConfiguration(AllocatorConstants.PID, "?");
         Hashtable<String, Object> bad = new Hashtable<>();
-        bad.put("limit", 7000L);
-        bad.put("warnPercent", 0);
-        bad.put("defaultRecovery", "FAIL");
+        bad.put(AllocatorConstants.LIMIT, 7000L);
+        bad.put(AllocatorConstants.WARN_PERCENT, 0);
+        bad.put(AllocatorConstants.DEFAULT_RECOVERY, "FAIL");
         config.update(bad);
         // Config Admin delivers updates in order on one thread: once a later change (a quota) shows,
         // the bad configuration has been processed.
-        Configuration probe = configAdmin.createFactoryConfiguration("io.safealloc.quota", "?");
+        Configuration probe = configAdmin.createFactoryConfiguration(AllocatorConstants.QUOTA_FACTORY_PID, "?");
         Hashtable<String, Object> quota = new Hashtable<>();
-        quota.put("bundle", me);
-        quota.put("limit", 123_456L);
+        quota.put(AllocatorConstants.QUOTA_BUNDLE, me);
+        quota.put(AllocatorConstants.QUOTA_LIMIT, 123_456L);
         probe.update(quota);
         try {
             Fixture.await("the probe quota", () -> allocator.stats().bundles().stream()
@@ -124,9 +125,11 @@ class ConfigurationTest {
         Bundle allocatorBundle = Arrays.stream(context.getBundles())
                 .filter(b -> "io.safealloc.allocator".equals(b.getSymbolicName())).findFirst().orElseThrow();
         ObjectClassDefinition ocd = metaType.getMetaTypeInformation(allocatorBundle)
-                .getObjectClassDefinition(Fixture.PID, null);
+                .getObjectClassDefinition("io.safealloc.allocator", null);
         assertNotNull(ocd);
-        assertEquals(Fixture.PID, ocd.getID());
+        // The documented PID, once as a literal: every other test uses the API's constant.
+        assertEquals("io.safealloc.allocator", ocd.getID());
+        assertEquals(AllocatorConstants.PID, ocd.getID());
         List<String> ids = Arrays.stream(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)).map(a -> a.getID()).toList();
         assertTrue(ids.containsAll(List.of("limit", "warnPercent", "maxAllocation", "maxRetries", "defaultRecovery",
                 "abortExitCode")), ids.toString());

@@ -40,6 +40,7 @@ import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Cause;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Recovery;
 
 /**
@@ -100,7 +101,7 @@ class CrashLoopGuardTest {
         configure(configAdmin, allocator, LIMIT); // default recovery FAIL: no test may end the framework
         guardLog.addHandler(guardLines);
         Hashtable<String, Object> topics = new Hashtable<>();
-        topics.put(EventConstants.EVENT_TOPIC, "io/safealloc/Memory/DEGRADED");
+        topics.put(EventConstants.EVENT_TOPIC, MemoryEvents.DEGRADED);
         listener = context.registerService(EventHandler.class, degraded::add, topics);
         // Stands for the handlers that would abort: asked only when the guard lets the event through.
         below = register(context, event -> {
@@ -135,13 +136,13 @@ class CrashLoopGuardTest {
     private void abortRecorded(String action) {
         int before = recorded.size();
         Map<String, Object> properties = new HashMap<>();
-        properties.put("cause", "LIMIT");
-        properties.put("decision", "ABORT");
+        properties.put(MemoryEvents.CAUSE, "LIMIT");
+        properties.put(MemoryEvents.DECISION, "ABORT");
         if (action != null) {
-            properties.put("action", action);
+            properties.put(MemoryEvents.ACTION, action);
         }
         Fixture.await("the guard recorded an ABORT", () -> {
-            eventAdmin.sendEvent(new Event("io/safealloc/Memory/ABORT", properties));
+            eventAdmin.sendEvent(new Event(MemoryEvents.ABORT, properties));
             return recorded.size() > before; // sendEvent returns after the handlers ran
         });
         assertEquals(before + 1, recorded.size());
@@ -163,12 +164,12 @@ class CrashLoopGuardTest {
                 () -> !limitReachedBelowTheGuard());
 
         Event notice = degraded.poll(10, TimeUnit.SECONDS);
-        assertNotNull(notice, "degraded mode is posted on io/safealloc/Memory/DEGRADED");
+        assertNotNull(notice, "degraded mode is posted on " + MemoryEvents.DEGRADED);
         assertEquals(2, notice.getProperty("aborts"));
         assertEquals(2, notice.getProperty("maxAborts"));
         assertEquals(10L, notice.getProperty("windowMinutes"));
-        assertEquals("LIMIT", notice.getProperty("cause"));
-        assertEquals(LIMIT + 1, notice.getProperty("size"));
+        assertEquals("LIMIT", notice.getProperty(MemoryEvents.CAUSE));
+        assertEquals(LIMIT + 1, notice.getProperty(MemoryEvents.SIZE));
         assertEquals(false, limitReachedBelowTheGuard(), "still degraded");
 
         // Without its configuration the guard is gone; configured again, the new instance reads the

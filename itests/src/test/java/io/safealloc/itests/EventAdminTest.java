@@ -30,8 +30,11 @@ import org.osgi.test.common.install.BundleInstaller;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
+import io.safealloc.api.Cause;
 import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.MemoryEvents;
 
 /** Every cause, decision and released leak reaches Event Admin with its properties. */
 @ExtendWith(BundleContextExtension.class)
@@ -56,9 +59,9 @@ class EventAdminTest {
 
     @BeforeEach
     void listen() throws Exception {
-        configure(configAdmin, allocator, 10_000, "warnPercent", 50);
+        configure(configAdmin, allocator, 10_000, AllocatorConstants.WARN_PERCENT, 50);
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(EventConstants.EVENT_TOPIC, "io/safealloc/Memory/*");
+        properties.put(EventConstants.EVENT_TOPIC, MemoryEvents.TOPIC_ALL);
         registration = context.registerService(EventHandler.class, events::add, properties);
         me = FrameworkUtil.getBundle(getClass()).getSymbolicName();
     }
@@ -81,20 +84,22 @@ class EventAdminTest {
     @Test
     void warningAndLimitArePostedWithTheirFigures() throws Exception {
         MemorySegment held = allocator.rAlloc(6000); // crosses 50 % of 10 000
-        Event warning = next("io/safealloc/Memory/WARNING");
-        assertEquals("WARNING", warning.getProperty("cause"));
-        assertEquals(6000L, warning.getProperty("size"));
-        assertEquals(6000L, warning.getProperty("bytesInUse"));
-        assertEquals(10_000L, warning.getProperty("limit"));
-        assertEquals(me, warning.getProperty("bundle.symbolicName"));
-        assertEquals(FrameworkUtil.getBundle(getClass()).getBundleId(), warning.getProperty("bundle.id"));
-        assertEquals("DEFER", warning.getProperty("decision"));
+        Event warning = next(MemoryEvents.topic(Cause.WARNING));
+        // The documented topic, once as a literal: every other test uses the API's constants.
+        assertEquals("io/safealloc/Memory/WARNING", warning.getTopic());
+        assertEquals("WARNING", warning.getProperty(MemoryEvents.CAUSE));
+        assertEquals(6000L, warning.getProperty(MemoryEvents.SIZE));
+        assertEquals(6000L, warning.getProperty(MemoryEvents.BYTES_IN_USE));
+        assertEquals(10_000L, warning.getProperty(MemoryEvents.LIMIT));
+        assertEquals(me, warning.getProperty(MemoryEvents.BUNDLE_NAME));
+        assertEquals(FrameworkUtil.getBundle(getClass()).getBundleId(), warning.getProperty(MemoryEvents.BUNDLE_ID));
+        assertEquals("DEFER", warning.getProperty(MemoryEvents.DECISION));
         assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(5000));
-        Event limit = next("io/safealloc/Memory/LIMIT");
-        assertEquals("GLOBAL", limit.getProperty("budget"));
-        assertEquals(5000L, limit.getProperty("size"));
-        assertEquals("FAIL", limit.getProperty("decision"));
-        assertEquals(1, limit.getProperty("attempt"));
+        Event limit = next(MemoryEvents.topic(Cause.LIMIT));
+        assertEquals("GLOBAL", limit.getProperty(MemoryEvents.BUDGET));
+        assertEquals(5000L, limit.getProperty(MemoryEvents.SIZE));
+        assertEquals("FAIL", limit.getProperty(MemoryEvents.DECISION));
+        assertEquals(1, limit.getProperty(MemoryEvents.ATTEMPT));
         allocator.rFree(held);
     }
 
@@ -102,12 +107,12 @@ class EventAdminTest {
     void tooBigAndFailArePosted() throws Exception {
         configure(configAdmin, allocator, 0);
         assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(Long.MAX_VALUE));
-        assertEquals("TOO_BIG", next("io/safealloc/Memory/TOO_BIG").getProperty("cause"));
+        assertEquals("TOO_BIG", next(MemoryEvents.topic(Cause.TOO_BIG)).getProperty(MemoryEvents.CAUSE));
         // 4 TiB: within what can be tracked, more than malloc grants on this machine.
         assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(4L << 40));
-        Event fail = next("io/safealloc/Memory/FAIL");
-        assertEquals(4L << 40, fail.getProperty("size"));
-        assertEquals("FAIL", fail.getProperty("decision"));
+        Event fail = next(MemoryEvents.topic(Cause.FAIL));
+        assertEquals(4L << 40, fail.getProperty(MemoryEvents.SIZE));
+        assertEquals("FAIL", fail.getProperty(MemoryEvents.DECISION));
     }
 
     @Test
@@ -117,11 +122,11 @@ class EventAdminTest {
             tb1.start();
             Fixture.await("tb1's allocations", () -> Fixture.bytesOf(allocator.stats(), "io.safealloc.itests.tb1") == 600);
             tb1.stop();
-            Event leak = next("io/safealloc/Memory/LEAK");
-            assertEquals("io.safealloc.itests.tb1", leak.getProperty("bundle.symbolicName"));
-            assertEquals(tb1.getBundleId(), leak.getProperty("bundle.id"));
-            assertEquals(3L, leak.getProperty("count"));
-            assertEquals(600L, leak.getProperty("bytes"));
+            Event leak = next(MemoryEvents.LEAK);
+            assertEquals("io.safealloc.itests.tb1", leak.getProperty(MemoryEvents.BUNDLE_NAME));
+            assertEquals(tb1.getBundleId(), leak.getProperty(MemoryEvents.BUNDLE_ID));
+            assertEquals(3L, leak.getProperty(MemoryEvents.COUNT));
+            assertEquals(600L, leak.getProperty(MemoryEvents.BYTES));
         } finally {
             tb1.uninstall();
         }

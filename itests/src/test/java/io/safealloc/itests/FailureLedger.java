@@ -18,6 +18,7 @@ import org.osgi.service.event.EventHandler;
 import io.safealloc.api.Cause;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Recovery;
 
 /**
@@ -74,7 +75,7 @@ final class FailureLedger {
             return Recovery.DEFER;
         }, Integer.MIN_VALUE));
         Dictionary<String, Object> topics = new Hashtable<>();
-        topics.put(EventConstants.EVENT_TOPIC, "io/safealloc/Memory/*");
+        topics.put(EventConstants.EVENT_TOPIC, MemoryEvents.TOPIC_ALL);
         registrations.add(context.registerService(EventHandler.class, this::publishedEvent, topics));
         Dictionary<String, Object> sink = new Hashtable<>();
         sink.put("safealloc.stress", "sink");
@@ -88,10 +89,10 @@ final class FailureLedger {
     }
 
     private void publishedEvent(org.osgi.service.event.Event event) {
-        if (!bundles.contains(String.valueOf(event.getProperty("bundle.symbolicName")))) {
+        if (!bundles.contains(String.valueOf(event.getProperty(MemoryEvents.BUNDLE_NAME)))) {
             return;
         }
-        if (Long.valueOf(marker).equals(event.getProperty("size"))) {
+        if (Long.valueOf(marker).equals(event.getProperty(MemoryEvents.SIZE))) {
             markerSeen = true;
             return;
         }
@@ -104,7 +105,7 @@ final class FailureLedger {
             return;
         }
         published.incrementAndGet();
-        switch (String.valueOf(event.getProperty("decision"))) {
+        switch (String.valueOf(event.getProperty(MemoryEvents.DECISION))) {
             case "FAIL" -> publishedFail.incrementAndGet();
             case "RETRY" -> publishedRetry.incrementAndGet();
             default -> publishedOther.incrementAndGet();

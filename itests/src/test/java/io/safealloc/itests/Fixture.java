@@ -12,6 +12,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemStats;
@@ -19,7 +20,6 @@ import io.safealloc.api.MemStats;
 /** Shared steps of the integration tests. */
 final class Fixture {
 
-    static final String PID = "io.safealloc.allocator";
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private Fixture() {
@@ -49,10 +49,10 @@ final class Fixture {
      */
     static void configure(ConfigurationAdmin admin, AllocatorService allocator, long limit, Object... more)
             throws IOException {
-        Configuration config = admin.getConfiguration(PID, "?");
+        Configuration config = admin.getConfiguration(AllocatorConstants.PID, "?");
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("defaultRecovery", "FAIL");
-        properties.put("limit", limit);
+        properties.put(AllocatorConstants.DEFAULT_RECOVERY, "FAIL");
+        properties.put(AllocatorConstants.LIMIT, limit);
         for (int i = 0; i < more.length; i += 2) {
             properties.put((String) more[i], more[i + 1]);
         }

@@ -29,6 +29,7 @@ import org.osgi.test.common.install.BundleInstaller;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 
 /**
@@ -67,14 +68,14 @@ class StressTest {
     void allocatingWhileHandlersBundlesAndConfigurationChangeLosesNothing() throws Exception {
         StressSettings settings = StressSettings.from(context);
         HandlerConfigs.deleteAll(configAdmin, context); // only this run's handlers decide
-        configure(configAdmin, allocator, 8 << 20, "warnPercent", 85, "maxRetries", 3);
+        configure(configAdmin, allocator, 8 << 20, AllocatorConstants.WARN_PERCENT, 85, AllocatorConstants.MAX_RETRIES, 3);
         String me = FrameworkUtil.getBundle(getClass()).getSymbolicName();
         FailureLedger ledger = new FailureLedger(Set.of(me, BundleChurn.TB2));
         ledger.open(context);
         Bundle tb2 = installer.installBundle("tb2.jar", false);
         // Every warning crossing and every default decision is logged: millions of lines in the long
         // form. The ledger counts all of them; the log is quieted for the run (JUL backs System.Logger).
-        java.util.logging.Logger allocatorLog = java.util.logging.Logger.getLogger(Fixture.PID);
+        java.util.logging.Logger allocatorLog = java.util.logging.Logger.getLogger(AllocatorConstants.PID);
         java.util.logging.Level logLevel = allocatorLog.getLevel();
         allocatorLog.setLevel(java.util.logging.Level.OFF);
         try {

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.osgi.framework.Constants;
 
+import io.safealloc.api.HandlerOrder;
+
 /**
  * Checks the {@code service.ranking} a handler's configuration gives. Declarative Services copies
  * configuration properties to the service properties unchanged, and the framework counts a ranking
@@ -22,19 +24,17 @@ public final class ServiceRanking {
 
     /**
      * @param properties the component properties (configuration merged over the defaults)
-     * @return the ranking the allocator will apply: the Integer, or 0 for anything else
+     * @return the ranking the allocator will apply ({@link HandlerOrder#ranking}): the Integer, or 0
+     *     for anything else
      */
     public static int check(Map<String, ?> properties, String pid, Logger log) {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
-        if (ranking instanceof Integer value) {
-            return value;
-        }
-        if (ranking != null) {
+        if (ranking != null && !(ranking instanceof Integer)) {
             log.log(Level.WARNING, "{0}: service.ranking must be an Integer, was {1} {2}: it counts as 0. "
                     + "Give it a type, e.g. \"service.ranking:Integer\": {2} (Configurator JSON) "
                     + "or service.ranking=I\"{2}\" (Felix .config)",
                     pid, ranking.getClass().getSimpleName(), String.valueOf(ranking));
         }
-        return 0;
+        return HandlerOrder.ranking(ranking);
     }
 }

@@ -11,9 +11,11 @@ import java.util.function.LongSupplier;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import io.safealloc.api.AllocatorConstants;
+
 /**
  * Changes the global budget the way any configuration change is made: through Config Admin, on the
- * allocator's PID {@value #PID}, updating only {@value #LIMIT} and keeping every other property.
+ * allocator's PID {@value AllocatorConstants#PID}, updating only {@value AllocatorConstants#LIMIT} and keeping every other property.
  * Config Admin persists it like any configuration, and the allocator applies it live.
  *
  * <p>The configuration is looked up with location {@code "?"} (multi-location) so that creating it
@@ -23,11 +25,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * the two values.
  */
 public final class LimitSetting {
-
-    /** The allocator's configuration PID. */
-    public static final String PID = "io.safealloc.allocator";
-    /** The property holding the global budget in bytes. */
-    public static final String LIMIT = "limit";
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -56,7 +53,7 @@ public final class LimitSetting {
     }
 
     /**
-     * Stores {@code bytes} as the {@value #LIMIT} of {@value #PID}, then waits up to the configured
+     * Stores {@code bytes} as the {@value AllocatorConstants#LIMIT} of {@value AllocatorConstants#PID}, then waits up to the configured
      * time for the allocator to enforce it.
      *
      * @throws IOException if Config Admin cannot store it
@@ -65,12 +62,12 @@ public final class LimitSetting {
         if (bytes < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + bytes);
         }
-        Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
+        Configuration configuration = configurationAdmin.getConfiguration(AllocatorConstants.PID, "?");
         Dictionary<String, Object> properties = configuration.getProperties();
         if (properties == null) {
             properties = new Hashtable<>();
         }
-        properties.put(LIMIT, Long.valueOf(bytes));
+        properties.put(AllocatorConstants.LIMIT, Long.valueOf(bytes));
         configuration.update(properties);
         long deadline = System.nanoTime() + applyWait.toNanos();
         while (appliedLimit.getAsLong() != bytes) {

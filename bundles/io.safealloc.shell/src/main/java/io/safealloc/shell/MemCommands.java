@@ -18,9 +18,15 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Budget;
 import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.shell.report.HandlerDirectory;
+import io.safealloc.shell.report.HandlersReport;
+import io.safealloc.shell.report.LeaksReport;
+import io.safealloc.shell.report.SizeFormat;
+import io.safealloc.shell.report.StatsReport;
 
 /**
  * The Gogo commands of scope {@code mem}: figures, handlers, live allocations, the global budget,
@@ -143,12 +149,12 @@ public class MemCommands {
             try {
                 outcome = new LimitSetting(admin, () -> allocator.stats().limit(), applyWait).set(bytes);
             } catch (IOException e) {
-                return "mem:limit failed: Config Admin could not store " + LimitSetting.PID + ": " + e.getMessage();
+                return "mem:limit failed: Config Admin could not store " + AllocatorConstants.PID + ": " + e.getMessage();
             }
             String value = bytes == 0 ? "none" : SizeFormat.withBytes(bytes);
             return outcome == LimitSetting.Outcome.APPLIED
-                    ? "limit set to " + value + " in configuration " + LimitSetting.PID + ": applied"
-                    : "limit set to " + value + " in configuration " + LimitSetting.PID
+                    ? "limit set to " + value + " in configuration " + AllocatorConstants.PID + ": applied"
+                    : "limit set to " + value + " in configuration " + AllocatorConstants.PID
                             + ": stored, not applied yet (see the log if the allocator rejected it)";
         });
     }

@@ -19,7 +19,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * nothing is mocked. The API package and the Config Admin API come from the test class path
  * through the system bundle, so test code and bundles share those types.
  */
-final class EmbeddedFelix implements AutoCloseable {
+public final class EmbeddedFelix implements AutoCloseable {
 
     private final Framework framework;
 
@@ -27,7 +27,7 @@ final class EmbeddedFelix implements AutoCloseable {
         this.framework = framework;
     }
 
-    static EmbeddedFelix start(Path storage, boolean withConfigAdmin) throws BundleException {
+    public static EmbeddedFelix start(Path storage, boolean withConfigAdmin) throws BundleException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new AssertionError("no OSGi framework on the test class path"));
         Framework framework = factory.newFramework(Map.of(
@@ -51,12 +51,12 @@ final class EmbeddedFelix implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError(name + " is not on the test class path"));
     }
 
-    BundleContext context() {
+    public BundleContext context() {
         return framework.getBundleContext();
     }
 
     /** @return the running Config Admin (Config Admin registers it while its bundle starts) */
-    ConfigurationAdmin configurationAdmin() {
+    public ConfigurationAdmin configurationAdmin() {
         var reference = context().getServiceReference(ConfigurationAdmin.class);
         if (reference == null) {
             throw new AssertionError("Config Admin is not registered");

@@ -13,37 +13,37 @@ import io.safealloc.api.MemHandler;
 import io.safealloc.api.Recovery;
 
 /** MemHandler services registered in a real framework, in an order that differs from decision order. */
-final class HandlersFixture {
+public final class HandlersFixture {
 
-    static final class Guard implements MemHandler {
+    public static final class Guard implements MemHandler {
         @Override
         public Recovery handle(MemEvent event) {
             return Recovery.DEFER;
         }
     }
 
-    static final class Collector implements MemHandler {
+    public static final class Collector implements MemHandler {
         @Override
         public Recovery handle(MemEvent event) {
             return Recovery.DEFER;
         }
     }
 
-    static final class CacheEvictingHandler implements MemHandler {
+    public static final class CacheEvictingHandler implements MemHandler {
         @Override
         public Recovery handle(MemEvent event) {
             return Recovery.DEFER;
         }
     }
 
-    static final class AuditMemHandler implements MemHandler {
+    public static final class AuditMemHandler implements MemHandler {
         @Override
         public Recovery handle(MemEvent event) {
             return Recovery.DEFER;
         }
     }
 
-    static final class LastResort implements MemHandler {
+    public static final class LastResort implements MemHandler {
         @Override
         public Recovery handle(MemEvent event) {
             return Recovery.DEFER;
@@ -58,7 +58,7 @@ final class HandlersFixture {
      * description and a DS component name), cache-evicting (100, registered after gc), last-resort
      * (no ranking), guard (1000). Decision order: guard, gc, cache-evicting, audit, last-resort.
      */
-    static List<ServiceRegistration<MemHandler>> registerFive(BundleContext context) {
+    public static List<ServiceRegistration<MemHandler>> registerFive(BundleContext context) {
         List<ServiceRegistration<MemHandler>> registrations = new ArrayList<>();
         registrations.add(register(context, new AuditMemHandler(), "500", null, null));
         registrations.add(register(context, new Collector(), 100, "request a GC and wait", "io.safealloc.handlers.gc"));
@@ -68,7 +68,7 @@ final class HandlersFixture {
         return registrations;
     }
 
-    static ServiceRegistration<MemHandler> register(BundleContext context, MemHandler handler, Object ranking,
+    public static ServiceRegistration<MemHandler> register(BundleContext context, MemHandler handler, Object ranking,
             String description, String componentName) {
         Hashtable<String, Object> properties = new Hashtable<>();
         if (ranking != null) {

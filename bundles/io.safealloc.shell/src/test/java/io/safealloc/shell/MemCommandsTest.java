@@ -25,8 +25,10 @@ import io.safealloc.allocator.core.AllocatorConfig;
 import io.safealloc.allocator.core.Owner;
 import io.safealloc.allocator.core.OwnerView;
 import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.BundleStats;
 import io.safealloc.api.Recovery;
+import io.safealloc.shell.report.HandlersReport;
 
 /**
  * The command object against a real allocator (the shell's own bundle view), a real Felix service
@@ -165,19 +167,19 @@ class MemCommandsTest {
     @Test
     void limitUpdatesOnlyTheLimitOfTheAllocatorConfigurationAndWaitsForItToApply() throws Exception {
         ConfigurationAdmin admin = felix.configurationAdmin();
-        Configuration existing = admin.getConfiguration(LimitSetting.PID, "?");
+        Configuration existing = admin.getConfiguration(AllocatorConstants.PID, "?");
         Dictionary<String, Object> initial = new Hashtable<>();
-        initial.put("limit", 1L << 20);
+        initial.put(AllocatorConstants.LIMIT, 1L << 20);
         initial.put("warnPercent", 90);
         initial.put("defaultRecovery", "FAIL");
         existing.update(initial);
         // Stands in for the allocator's DS layer: a real Config Admin client applying the limit.
         Dictionary<String, Object> identity = new Hashtable<>();
-        identity.put(Constants.SERVICE_PID, LimitSetting.PID);
+        identity.put(Constants.SERVICE_PID, AllocatorConstants.PID);
         ServiceRegistration<ManagedService> client = felix.context().registerService(ManagedService.class,
                 properties -> {
                     if (properties != null) {
-                        allocator.configure(allocator.config().withLimit(((Number) properties.get("limit")).longValue()));
+                        allocator.configure(allocator.config().withLimit(((Number) properties.get(AllocatorConstants.LIMIT)).longValue()));
                     }
                 }, identity);
         commands.setConfigurationAdmin(admin);
@@ -187,8 +189,8 @@ class MemCommandsTest {
             assertEquals("limit set to 64.0 MiB (67108864 bytes) in configuration io.safealloc.allocator: applied",
                     output);
             assertEquals(64L << 20, allocator.stats().limit());
-            Dictionary<String, Object> stored = admin.getConfiguration(LimitSetting.PID, "?").getProperties();
-            assertEquals(64L << 20, stored.get("limit"));
+            Dictionary<String, Object> stored = admin.getConfiguration(AllocatorConstants.PID, "?").getProperties();
+            assertEquals(64L << 20, stored.get(AllocatorConstants.LIMIT));
             assertEquals(90, stored.get("warnPercent"));
             assertEquals("FAIL", stored.get("defaultRecovery"));
             assertEquals("limit 64.0 MiB (67108864 bytes), warning at 54.4 MiB (57042534 bytes, 85 %)",
@@ -208,12 +210,12 @@ class MemCommandsTest {
 
         assertEquals("limit set to 512.0 KiB (524288 bytes) in configuration io.safealloc.allocator: stored, "
                 + "not applied yet (see the log if the allocator rejected it)", output);
-        Configuration[] stored = admin.listConfigurations("(service.pid=" + LimitSetting.PID + ")");
+        Configuration[] stored = admin.listConfigurations("(service.pid=" + AllocatorConstants.PID + ")");
         assertEquals(1, stored.length);
-        assertEquals(524288L, stored[0].getProperties().get("limit"));
+        assertEquals(524288L, stored[0].getProperties().get(AllocatorConstants.LIMIT));
         // Multi-location "?": the allocator bundle, not the shell, must be able to receive it.
         assertEquals("?", stored[0].getBundleLocation());
-        assertEquals(java.util.OptionalLong.of(524288), ConfiguredLimit.of(admin));
+        // That the gateway's banner reads this limit back is asserted in its StartupBannerTest.
     }
 
     @Test

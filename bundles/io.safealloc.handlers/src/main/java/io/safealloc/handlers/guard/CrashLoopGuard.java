@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 import io.safealloc.api.Cause;
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Recovery;
-import io.safealloc.handlers.MemoryEvents;
 
 /**
  * Stops reboot loops: a gateway that aborts (or restarts) on every allocation failure and meets the

@@ -22,8 +22,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Recovery;
-import io.safealloc.handlers.MemoryEvents;
 import io.safealloc.handlers.ServiceRanking;
 
 /**

@@ -3,9 +3,11 @@ package io.safealloc.handlers.guard;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import io.safealloc.api.MemoryEvents;
+
 /** Configuration of PID {@value CrashLoopGuardHandler#PID}; the guard is active only while it exists. */
 @ObjectClassDefinition(id = CrashLoopGuardHandler.PID, name = "SafeAlloc crash-loop guard",
-        description = "Counts aborts and restarts (io/safealloc/Memory/ABORT events) across restarts; once "
+        description = "Counts aborts and restarts (" + MemoryEvents.ABORT + " events) across restarts; once "
                 + "maxAborts happened within windowMinutes, LIMIT, FAIL and TOO_BIG are decided FAIL "
                 + "(degraded mode) instead of aborting again")
 public @interface GuardConfiguration {

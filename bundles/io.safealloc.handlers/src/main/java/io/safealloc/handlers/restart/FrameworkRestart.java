@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 import io.safealloc.api.Cause;
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Recovery;
-import io.safealloc.handlers.MemoryEvents;
 
 /**
  * Instead of ending the process (the default handler's ABORT), restarts the OSGi framework in place,

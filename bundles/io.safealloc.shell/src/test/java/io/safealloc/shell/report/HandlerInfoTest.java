@@ -1,9 +1,10 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
 
 class HandlerInfoTest {
 

@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.gateway.banner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.OptionalLong;
@@ -22,6 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.api.AllocatorConstants;
+import io.safealloc.shell.Allocators;
+import io.safealloc.shell.EmbeddedFelix;
+import io.safealloc.shell.HandlersFixture;
+import io.safealloc.shell.LimitSetting;
+import io.safealloc.shell.report.HandlerDirectory;
 
 /**
  * When the banner is printed and what it says, with a real allocator, a real service registry for
@@ -146,16 +153,20 @@ class StartupBannerTest {
         assertEquals(null, admin.listConfigurations(null));
 
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("limit", "4194304");
-        admin.getConfiguration(LimitSetting.PID, "?").update(properties);
+        properties.put(AllocatorConstants.LIMIT, "4194304");
+        admin.getConfiguration(AllocatorConstants.PID, "?").update(properties);
         assertEquals(OptionalLong.of(4 << 20), ConfiguredLimit.of(admin));
 
-        properties.put("limit", 8L << 20);
-        admin.getConfiguration(LimitSetting.PID, "?").update(properties);
+        properties.put(AllocatorConstants.LIMIT, 8L << 20);
+        admin.getConfiguration(AllocatorConstants.PID, "?").update(properties);
         assertEquals(OptionalLong.of(8 << 20), ConfiguredLimit.of(admin));
 
-        properties.put("limit", "lots");
-        admin.getConfiguration(LimitSetting.PID, "?").update(properties);
+        properties.put(AllocatorConstants.LIMIT, "lots");
+        admin.getConfiguration(AllocatorConstants.PID, "?").update(properties);
         assertEquals(OptionalLong.empty(), ConfiguredLimit.of(admin));
+
+        // What mem:limit stores (moved here from the shell's MemCommandsTest with the banner).
+        new LimitSetting(admin, () -> -1, Duration.ZERO).set(524288);
+        assertEquals(OptionalLong.of(524288), ConfiguredLimit.of(admin));
     }
 }

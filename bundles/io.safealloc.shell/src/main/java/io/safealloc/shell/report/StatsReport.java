@@ -1,7 +1,7 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
-import static io.safealloc.shell.TextTable.Align.LEFT;
-import static io.safealloc.shell.TextTable.Align.RIGHT;
+import static io.safealloc.shell.report.TextTable.Align.LEFT;
+import static io.safealloc.shell.report.TextTable.Align.RIGHT;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class StatsReport {
      * @return {@code "limit 64.0 MiB (67108864 bytes), warning at 54.4 MiB (57042534 bytes, 85 %)"},
      *     or {@code "limit none"} when there is no global budget
      */
-    static String limitText(MemStats stats) {
+    public static String limitText(MemStats stats) {
         if (stats.limit() == 0) {
             return "limit none";
         }
@@ -70,7 +70,7 @@ public final class StatsReport {
     }
 
     /** The configured warnPercent, recovered from the threshold (which the allocator rounds down). */
-    static long warnPercent(MemStats stats) {
+    public static long warnPercent(MemStats stats) {
         return stats.limit() == 0 ? 0 : Math.round(stats.warnThreshold() * 100.0 / stats.limit());
     }
 

@@ -1,8 +1,9 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+
 
 class SizeFormatTest {
 

@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.gateway.banner;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;

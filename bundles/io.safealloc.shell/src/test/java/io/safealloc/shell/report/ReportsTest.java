@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +16,7 @@ import io.safealloc.allocator.core.Owner;
 import io.safealloc.allocator.core.OwnerView;
 import io.safealloc.allocator.core.SafeAllocator;
 import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.shell.Allocators;
 
 /** mem:stats and mem:leaks output from the figures of a real allocator. */
 class ReportsTest {

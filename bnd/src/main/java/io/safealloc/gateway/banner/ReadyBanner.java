@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.gateway.banner;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 import io.safealloc.api.AllocatorService;
+import io.safealloc.shell.report.HandlerDirectory;
 
 /**
  * Prints the {@link StartupBanner} line on stdout once the gateway has settled: an immediate
@@ -37,6 +38,10 @@ import io.safealloc.api.AllocatorService;
  * what a banner not yet printed waits for: it never prints a second line. The line is printed again
  * only if the component is activated again (for example the allocator service came back).
  *
+ * <p>Part of the gateway bundle, not of the shell: a framework that installs the shell without the
+ * gateway (plain Equinox, Karaf) prints no banner. The PID keeps its 1.0 name
+ * {@value #PID} so that existing gateway configuration files still apply.
+ *
  * <p>Handlers that register after the banner are not in it; {@code mem:handlers} shows the current
  * chain. Thread-safety: DS serialises activate, modified and deactivate; the poller thread only
  * calls the thread-safe {@link StartupBanner}.
@@ -46,7 +51,7 @@ import io.safealloc.api.AllocatorService;
 @Designate(ocd = BannerConfiguration.class)
 public class ReadyBanner {
 
-    /** The configuration PID of the banner. */
+    /** The configuration PID of the banner (its 1.0 name, from when the shell printed it). */
     public static final String PID = "io.safealloc.shell.banner";
     /** Framework property: MemHandlers to wait for when there is no configuration. */
     public static final String EXPECTED_HANDLERS_PROPERTY = "safealloc.banner.expectedHandlers";

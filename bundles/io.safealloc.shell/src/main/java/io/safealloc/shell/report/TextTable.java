@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,14 +11,16 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
+import io.safealloc.api.AllocatorConstants;
+import io.safealloc.api.HandlerOrder;
 import io.safealloc.api.MemHandler;
 
 /**
  * Lists the registered {@link MemHandler} services in the order the allocator asks them: the
  * framework's own {@link ServiceReference#compareTo} order, descending (highest
  * {@code service.ranking} first, ties broken by the lowest {@code service.id}, a non-{@code Integer}
- * ranking counting as 0). Only handlers visible to the given context are listed, which for the
- * shell bundle are those wired to the same {@code io.safealloc.api} as the allocator.
+ * ranking counting as 0). Only handlers visible to the given context are listed: for the shell and
+ * the gateway bundle, those wired to the same {@code io.safealloc.api} as the allocator.
  *
  * <p>Thread-safe: each call reads the service registry afresh; a handler that goes away during the
  * call is left out.
@@ -57,12 +59,11 @@ public final class HandlerDirectory {
             if (bundle == null) {
                 continue; // unregistered meanwhile
             }
-            Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
             Object description = reference.getProperty(MemHandler.DESCRIPTION);
             Object componentName = reference.getProperty("component.name");
-            handlers.add(new HandlerInfo(ranking instanceof Integer r ? r : 0,
+            handlers.add(new HandlerInfo(HandlerOrder.ranking(reference.getProperty(Constants.SERVICE_RANKING)),
                     (Long) reference.getProperty(Constants.SERVICE_ID),
-                    bundle.getSymbolicName() == null ? "bundle-" + bundle.getBundleId() : bundle.getSymbolicName(),
+                    AllocatorConstants.bundleName(bundle.getBundleId(), bundle.getSymbolicName()),
                     implementationClass(reference), description == null ? null : description.toString(),
                     componentName == null ? null : componentName.toString()));
         }

@@ -2,6 +2,7 @@ package io.safealloc.itests.tb2;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -45,7 +46,7 @@ public class AllocatingWorkload {
     @Deactivate
     void deactivate() throws InterruptedException {
         running = false;
-        if (!worker.join(java.time.Duration.ofSeconds(30))) {
+        if (!worker.join(Duration.ofSeconds(30))) {
             sink.accept(new IllegalStateException("tb2's worker did not stop within 30 s"));
         }
     }

@@ -1,11 +1,12 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
-import static io.safealloc.shell.TextTable.Align.LEFT;
-import static io.safealloc.shell.TextTable.Align.RIGHT;
+import static io.safealloc.shell.report.TextTable.Align.LEFT;
+import static io.safealloc.shell.report.TextTable.Align.RIGHT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+
 
 class TextTableTest {
 

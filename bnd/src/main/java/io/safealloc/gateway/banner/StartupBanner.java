@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.gateway.banner;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -10,6 +10,11 @@ import java.util.function.Supplier;
 
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.MemStats;
+import io.safealloc.shell.report.HandlerDirectory;
+import io.safealloc.shell.report.HandlerInfo;
+import io.safealloc.shell.report.HandlersReport;
+import io.safealloc.shell.report.SizeFormat;
+import io.safealloc.shell.report.StatsReport;
 
 /**
  * The one-line start-up banner and the decision when to print it:

@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.gateway.banner;
 
 import java.io.IOException;
 import java.util.OptionalLong;
@@ -7,9 +7,11 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import io.safealloc.api.AllocatorConstants;
+
 /**
- * Reads the global budget that Config Admin holds for the allocator ({@value LimitSetting#PID},
- * property {@value LimitSetting#LIMIT}), without creating the configuration when there is none.
+ * Reads the global budget that Config Admin holds for the allocator ({@value AllocatorConstants#PID},
+ * property {@value AllocatorConstants#LIMIT}), without creating the configuration when there is none.
  * The banner compares it with the limit the allocator enforces to know that the configuration has
  * been applied (Config Admin delivers it asynchronously).
  *
@@ -27,14 +29,14 @@ public final class ConfiguredLimit {
     public static OptionalLong of(ConfigurationAdmin admin) {
         Configuration[] found;
         try {
-            found = admin.listConfigurations("(service.pid=" + LimitSetting.PID + ")");
+            found = admin.listConfigurations("(service.pid=" + AllocatorConstants.PID + ")");
         } catch (IOException | InvalidSyntaxException e) {
             return OptionalLong.empty();
         }
         if (found == null || found.length == 0 || found[0].getProperties() == null) {
             return OptionalLong.empty();
         }
-        Object value = found[0].getProperties().get(LimitSetting.LIMIT);
+        Object value = found[0].getProperties().get(AllocatorConstants.LIMIT);
         if (value instanceof Number number) {
             return OptionalLong.of(number.longValue());
         }

@@ -1,7 +1,7 @@
-package io.safealloc.shell;
+package io.safealloc.shell.report;
 
-import static io.safealloc.shell.TextTable.Align.LEFT;
-import static io.safealloc.shell.TextTable.Align.RIGHT;
+import static io.safealloc.shell.report.TextTable.Align.LEFT;
+import static io.safealloc.shell.report.TextTable.Align.RIGHT;
 
 import java.util.List;
 
