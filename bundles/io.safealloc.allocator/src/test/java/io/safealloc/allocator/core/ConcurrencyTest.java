@@ -75,13 +75,13 @@ class ConcurrencyTest {
     void ofTwoThreadsFreeingTheSameSegmentExactlyOneWins() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         for (int round = 0; round < 2_000; round++) {
-            MemorySegment s = allocator.rAlloc(24);
+            MemorySegment s = allocator.unowned().rAlloc(24);
             CyclicBarrier start = new CyclicBarrier(2);
             AtomicInteger rejected = new AtomicInteger();
             Runnable free = () -> {
                 try {
                     start.await();
-                    allocator.rFree(s);
+                    allocator.unowned().rFree(s);
                 } catch (IllegalArgumentException e) {
                     rejected.incrementAndGet();
                 } catch (Exception e) {
@@ -115,14 +115,14 @@ class ConcurrencyTest {
         }, 0);
         Thread blocked = Thread.ofPlatform().start(() -> {
             try {
-                allocator.rAlloc(5000);
+                allocator.unowned().rAlloc(5000);
             } catch (MemoryAllocationException expected) {
                 // decided FAIL once the others were done
             }
         });
         assertTrue(handlerEntered.await(30, TimeUnit.SECONDS));
         for (int i = 0; i < 1000; i++) { // meanwhile, another thread allocates, frees, re-ranks
-            allocator.rFree(allocator.rAlloc(100));
+            allocator.unowned().rFree(allocator.unowned().rAlloc(100));
         }
         allocator.handlers().add(e -> Recovery.DEFER, 5).unregister();
         othersDone.countDown();

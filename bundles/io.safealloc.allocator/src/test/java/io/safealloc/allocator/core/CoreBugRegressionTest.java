@@ -43,13 +43,13 @@ class CoreBugRegressionTest {
     void rMemdupOfAnUnreadableSourceAllocatesNothing() {
         FaultInjectingBackend backend = FaultInjectingBackend.reliable();
         SafeAllocator checked = allocator(backend, Safety.CHECKED);
-        MemorySegment freed = checked.rAlloc(64);
-        checked.rFree(freed);
-        assertThrows(IllegalStateException.class, () -> checked.rMemdup(freed));
+        MemorySegment freed = checked.unowned().rAlloc(64);
+        checked.unowned().rFree(freed);
+        assertThrows(IllegalStateException.class, () -> checked.unowned().rMemdup(freed));
         Arena arena = Arena.ofConfined();
         MemorySegment closed = arena.allocate(32);
         arena.close();
-        assertThrows(IllegalStateException.class, () -> checked.rMemdup(closed));
+        assertThrows(IllegalStateException.class, () -> checked.unowned().rMemdup(closed));
         assertEquals(0, checked.stats().bytesInUse(), "the copies were not left behind");
         assertEquals(0, backend.outstandingBlocks(), "nor in libc");
     }
@@ -69,7 +69,7 @@ class CoreBugRegressionTest {
         SafeAllocator a = allocator(FaultInjectingBackend.reliable(), Safety.FAST);
         a.configure(a.config().withLimit(1000));
         a.handlers().add(CoreBugRegressionTest::throwError, 0);
-        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> a.rAlloc(5000));
+        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> a.unowned().rAlloc(5000));
         assertEquals(Recovery.FAIL, e.decision(), "treated as DEFER: the default decided");
     }
 
@@ -79,14 +79,14 @@ class CoreBugRegressionTest {
         SafeAllocator a = allocator(backend, Safety.FAST);
         a.configure(a.config().withLimit(1000));
         a.handlers().add(CoreBugRegressionTest::throwError, 0);
-        MemorySegment s = a.rAlloc(100);
+        MemorySegment s = a.unowned().rAlloc(100);
         try {
-            a.rRealloc(s, 5000);
+            a.unowned().rRealloc(s, 5000);
         } catch (MemoryAllocationException | ServiceConfigurationError failedEitherWay) {
             // whichever it is, the original must survive (C realloc semantics, AllocatorService javadoc)
         }
         assertEquals(1, a.holdings().size(), "the original is still in the live table");
-        a.rFree(s);
+        a.unowned().rFree(s);
         assertEquals(0, a.stats().bytesInUse());
         assertEquals(0, backend.outstandingBlocks(), "and libc got it back");
     }
@@ -122,7 +122,7 @@ class CoreBugRegressionTest {
                     return;
                 }
                 try {
-                    a.adopt(MemorySegment.ofAddress(target.get()), 16);
+                    a.unowned().adopt(MemorySegment.ofAddress(target.get()), 16);
                     wins.incrementAndGet();
                 } catch (IllegalArgumentException alreadyOwned) {
                     // the loser of the race
@@ -148,7 +148,7 @@ class CoreBugRegressionTest {
                 // Checked before any free: with two entries, a second rFree would be a libc double free.
                 assertEquals(1, wins.get(), "round " + r + ": adopted " + wins.get() + " times; live allocations "
                         + a.stats().liveAllocations());
-                a.rFree(MemorySegment.ofAddress(raw));
+                a.unowned().rFree(MemorySegment.ofAddress(raw));
             }
         } finally {
             round.set(Long.MAX_VALUE); // lets the racers out

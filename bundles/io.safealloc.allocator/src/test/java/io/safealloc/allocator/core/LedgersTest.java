@@ -260,36 +260,36 @@ class LedgersTest {
 
     @Test
     void aThreadKeeps64KiBWithoutALimitElseA1024thOfItAtMost64KiB() {
-        assertEquals(64 * 1024, Ledgers.MAX_KEEP);
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(0), "no limit");
-        assertEquals(0, Ledgers.keepFor(1), "tiny limits are exact: nothing kept");
-        assertEquals(0, Ledgers.keepFor(1023));
-        assertEquals(1, Ledgers.keepFor(1024));
-        assertEquals(10_000 / 1024, Ledgers.keepFor(10_000));
-        assertEquals(1024, Ledgers.keepFor(1 << 20));
-        assertEquals(Ledgers.MAX_KEEP - 1, Ledgers.keepFor(Ledgers.MAX_KEEP * 1024 - 1024));
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(Ledgers.MAX_KEEP * 1024));
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(1L << 40), "capped");
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(Long.MAX_VALUE), "capped, no overflow");
+        assertEquals(64 * 1024, Reserve.MAX_KEEP);
+        assertEquals(Reserve.MAX_KEEP, Reserve.keepFor(0), "no limit");
+        assertEquals(0, Reserve.keepFor(1), "tiny limits are exact: nothing kept");
+        assertEquals(0, Reserve.keepFor(1023));
+        assertEquals(1, Reserve.keepFor(1024));
+        assertEquals(10_000 / 1024, Reserve.keepFor(10_000));
+        assertEquals(1024, Reserve.keepFor(1 << 20));
+        assertEquals(Reserve.MAX_KEEP - 1, Reserve.keepFor(Reserve.MAX_KEEP * 1024 - 1024));
+        assertEquals(Reserve.MAX_KEEP, Reserve.keepFor(Reserve.MAX_KEEP * 1024));
+        assertEquals(Reserve.MAX_KEEP, Reserve.keepFor(1L << 40), "capped");
+        assertEquals(Reserve.MAX_KEEP, Reserve.keepFor(Long.MAX_VALUE), "capped, no overflow");
     }
 
     @Test
     void aReserveGrowsTo4MiBWithoutALimitElseToA1024thOfIt() {
-        assertEquals(4 * 1024 * 1024, Ledgers.MAX_CEILING);
-        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(0), "no limit");
-        assertEquals(0, Ledgers.ceilingFor(1023), "tiny limits are exact: nothing kept");
-        assertEquals(1024, Ledgers.ceilingFor(1 << 20), "no more than keepFor under small limits");
-        assertEquals(Ledgers.keepFor(1 << 20), Ledgers.ceilingFor(1 << 20));
-        assertEquals(1 << 20, Ledgers.ceilingFor(1L << 30));
-        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(1L << 40), "capped");
-        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(Long.MAX_VALUE), "capped, no overflow");
+        assertEquals(4 * 1024 * 1024, Reserve.MAX_CEILING);
+        assertEquals(Reserve.MAX_CEILING, Reserve.ceilingFor(0), "no limit");
+        assertEquals(0, Reserve.ceilingFor(1023), "tiny limits are exact: nothing kept");
+        assertEquals(1024, Reserve.ceilingFor(1 << 20), "no more than keepFor under small limits");
+        assertEquals(Reserve.keepFor(1 << 20), Reserve.ceilingFor(1 << 20));
+        assertEquals(1 << 20, Reserve.ceilingFor(1L << 30));
+        assertEquals(Reserve.MAX_CEILING, Reserve.ceilingFor(1L << 40), "capped");
+        assertEquals(Reserve.MAX_CEILING, Reserve.ceilingFor(Long.MAX_VALUE), "capped, no overflow");
     }
 
     // ---- Ledgers on their own ---------------------------------------------------------------------
 
     /** Allocates and frees {@code bytes} in the calling thread's ledger, checking the grant. */
     private static void cycle(Ledgers ledgers, AccountLedger ledger, long bytes, AllocatorConfig config) {
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, bytes, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, bytes, config));
         ledgers.unreserve(ledger, bytes, config);
     }
 
@@ -309,7 +309,7 @@ class LedgersTest {
         assertEquals(block, ledgers.global().peak());
 
         // The next allocate + free of that size is served by the reserves: the budgets do not move.
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, block, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, block, config));
         assertEquals(block, ledger.bytes());
         assertEquals(block, ledgers.global().granted(), "no grant: the reserve covered it");
         ledgers.unreserve(ledger, block, config);
@@ -318,16 +318,16 @@ class LedgersTest {
 
         // A 5 MiB block: the reserve grows only to its ceiling; the rest goes back.
         cycle(ledgers, ledger, 5L << 20, config);
-        assertEquals(Ledgers.MAX_CEILING, ledgers.global().granted(), "at most 4 MiB kept");
-        assertEquals(Ledgers.MAX_CEILING, account.budget.granted());
+        assertEquals(Reserve.MAX_CEILING, ledgers.global().granted(), "at most 4 MiB kept");
+        assertEquals(Reserve.MAX_CEILING, account.budget.granted());
         assertEquals(5L << 20, ledgers.global().peak(), "one thread: the peak is exact");
 
         // A limit resets the keep to the limit's (the reserve is trimmed at the thread's next call).
         AllocatorConfig limited = config.withLimit(64L << 20);
         cycle(ledgers, ledger, 100, limited);
-        assertEquals(Ledgers.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
+        assertEquals(Reserve.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
         cycle(ledgers, ledger, block, limited);
-        assertEquals(Ledgers.ceilingFor(64L << 20), ledgers.global().granted(), "grows no further than a 1024th");
+        assertEquals(Reserve.ceilingFor(64L << 20), ledgers.global().granted(), "grows no further than a 1024th");
     }
 
     @Test
@@ -349,9 +349,9 @@ class LedgersTest {
 
         // What the reserves hold is the most another thread is refused early by: 1 MiB per thread.
         AccountLedger mine = ledgers.of(account);
-        assertEquals(Ledgers.LIMIT_GLOBAL, ledgers.reserve(mine, limit - block + 1, config),
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(mine, limit - block + 1, config),
                 "the other thread's 1 MiB reserve stands in the way while that thread lives");
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(mine, limit - block, config), "up to it is granted");
+        assertEquals(Status.GRANTED, ledgers.reserve(mine, limit - block, config), "up to it is granted");
         assertEquals(limit, ledgers.global().granted(), "the limit exactly: bytes in use + the other's reserve");
         ledgers.unreserve(mine, limit - block, config);
         assertEquals(2 * block, ledgers.global().granted());
@@ -363,50 +363,50 @@ class LedgersTest {
         Ledgers ledgers = new Ledgers();
         Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1 << 20;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
         AccountLedger ledger = ledgers.of(account);
         assertSame(ledger, ledgers.of(account), "one ledger per thread and account");
         assertSame(account, ledger.account);
 
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 5000, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 5000, config));
         assertEquals(5000, ledgers.global().granted());
         assertEquals(5000, ledger.bytes());
         ledgers.unreserve(ledger, 5000, config);
         assertEquals(0, ledger.bytes());
         assertEquals(keep, ledgers.global().granted(), "the free kept `keep` bytes and gave the rest back");
 
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, keep - 24, config), "covered by the reserve");
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, keep - 24, config), "covered by the reserve");
         assertEquals(keep, ledgers.global().granted(), "no grant");
         long inUse = keep - 24;
         // 24 bytes are left in reserve: a 100-byte allocation uses them and asks for 76 only.
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 100, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 100, config));
         assertEquals(inUse + 100, ledgers.global().granted(), "granted == bytes in use: the reserve went first");
         inUse += 100;
         assertEquals(inUse, ledger.bytes());
         assertEquals(inUse, ledgers.global().granted());
 
-        assertEquals(Ledgers.LIMIT_GLOBAL, ledgers.reserve(ledger, limit - inUse + 1, config));
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(ledger, limit - inUse + 1, config));
         assertEquals(inUse, ledgers.global().granted(), "a refusal books nothing");
         assertEquals(inUse, ledger.bytes());
 
         // A quota: the account's reserve (kept under no quota) is trimmed at this thread's next call.
         long quota = inUse + 1000;
         account.limit = quota;
-        assertEquals(Ledgers.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001, config));
+        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001, config));
         assertEquals(inUse, ledgers.global().granted(), "the global grant was given back");
-        assertEquals(inUse + Ledgers.keepFor(quota), account.budget.granted(), "quota reserve trimmed to its keep");
+        assertEquals(inUse + Reserve.keepFor(quota), account.budget.granted(), "quota reserve trimmed to its keep");
         assertEquals(inUse, ledger.bytes());
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 1000, config), "exactly up to the quota");
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 1000, config), "exactly up to the quota");
         assertEquals(inUse + 1000, ledgers.global().granted());
         inUse += 1000;
         assertEquals(quota, account.budget.granted());
-        assertEquals(Ledgers.LIMIT_BUNDLE, ledgers.reserve(ledger, 1, config));
+        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1, config));
 
         ledgers.unreserve(ledger, inUse, config);
         assertEquals(0, ledger.bytes());
         assertEquals(keep, ledgers.global().granted());
-        assertEquals(Ledgers.keepFor(quota), account.budget.granted());
+        assertEquals(Reserve.keepFor(quota), account.budget.granted());
     }
 
     @Test
@@ -414,11 +414,11 @@ class LedgersTest {
         Ledgers ledgers = new Ledgers();
         Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1 << 20;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
         Runnable allocateAndFree = () -> {
             AccountLedger ledger = ledgers.of(account);
-            assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 2 * keep, config));
+            assertEquals(Status.GRANTED, ledgers.reserve(ledger, 2 * keep, config));
             ledger.countAllocation();
             ledger.countFree();
             ledgers.unreserve(ledger, 2 * keep, config);
@@ -445,7 +445,7 @@ class LedgersTest {
     @Test
     void oneThreadIsRefusedExactlyAtTheGlobalLimitAndItsFreesGiveTheReserveBack() {
         long limit = 10_000;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         assertTrue(keep > 0, "the limit is large enough for a reserve to matter");
         limit(limit);
         OwnerView view = open("single");
@@ -489,7 +489,7 @@ class LedgersTest {
     @Test
     void oneThreadIsRefusedExactlyAtABundleQuota() {
         long quota = 10_000;
-        long keep = Ledgers.keepFor(quota);
+        long keep = Reserve.keepFor(quota);
         assertTrue(keep > 0);
         allocator.setQuota("quota", quota);
         limit(1 << 20); // a global limit too, far away
@@ -537,8 +537,8 @@ class LedgersTest {
     @ValueSource(longs = {10_000, 1 << 20, 0})
     void oneThreadsFiguresFollowAModelExactly(long limit) {
         limit(limit);
-        long keep = Ledgers.keepFor(limit); // grows to the largest block given back, up to the ceiling
-        long ceiling = Ledgers.ceilingFor(limit);
+        long keep = Reserve.keepFor(limit); // grows to the largest block given back, up to the ceiling
+        long ceiling = Reserve.ceilingFor(limit);
         OwnerView view = open("model");
         SplittableRandom random = new SplittableRandom(limit);
         long maxSize = limit == 0 ? 300_000 : limit * 3 / 10;
@@ -592,7 +592,7 @@ class LedgersTest {
     @Test
     void threadsNeverExceedTheLimitAndTheReservesOfEndedThreadsAreFoldedBack() throws Exception {
         long limit = 1 << 20;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         int n = 8;
         limit(limit);
         OwnerView view = open("workers");
@@ -681,9 +681,9 @@ class LedgersTest {
     @Test
     void aLowerGlobalLimitTrimsAThreadsReserveAtItsNextCall() throws Exception {
         long oldLimit = 1 << 20;
-        long oldKeep = Ledgers.keepFor(oldLimit);
+        long oldKeep = Reserve.keepFor(oldLimit);
         long newLimit = 100_000;
-        long newKeep = Ledgers.keepFor(newLimit);
+        long newKeep = Reserve.keepFor(newLimit);
         assertTrue(newKeep > 0 && newKeep < oldKeep);
         limit(oldLimit);
         OwnerView view = open("trim");
@@ -727,7 +727,7 @@ class LedgersTest {
         assertEquals(newLimit, granted());
         refused(Budget.GLOBAL, () -> view.rAlloc(1));
         view.rFree(all);
-        assertEquals(Ledgers.keepFor(newLimit), granted());
+        assertEquals(Reserve.keepFor(newLimit), granted());
     }
 
     @Test
@@ -744,7 +744,7 @@ class LedgersTest {
         assertEquals(held + 200_000, account.budget.granted(), "no quota: the reserve grew to hold the block freed");
 
         long quota = 100_000;
-        long newKeep = Ledgers.keepFor(quota);
+        long newKeep = Reserve.keepFor(quota);
         allocator.setQuota("q", quota);
         assertEquals(held + 200_000, account.budget.granted(), "nothing moves before the holder's next call");
         holder.run(() -> view.rFree(kept));
@@ -841,7 +841,7 @@ class LedgersTest {
     @Test
     void aFreeOnAnotherThreadKeepsTheOwnersTotalsExact() throws Exception {
         long quota = 10_000;
-        long keep = Ledgers.keepFor(quota);
+        long keep = Reserve.keepFor(quota);
         allocator.setQuota("cross", quota);
         OwnerView view = open("cross");
         Account account = accountOf(view);
@@ -955,7 +955,7 @@ class LedgersTest {
         long limit = 1 << 20;
         allocator.configure(allocator.config().withLimit(limit).withWarnPercent(50));
         long threshold = allocator.stats().warnThreshold();
-        assertTrue(Ledgers.keepFor(limit) >= 1000, "the reserve can cover the second crossing");
+        assertTrue(Reserve.keepFor(limit) >= 1000, "the reserve can cover the second crossing");
         List<MemEvent> warnings = new CopyOnWriteArrayList<>();
         allocator.handlers().add(e -> {
             if (e.cause() == Cause.WARNING) {
