@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -305,5 +306,24 @@ class BadInputTest {
         checked.unowned().rFree(reused);
         assertEquals(0, checked.stats().bytesInUse());
         reusing.drain();
+    }
+
+    /**
+     * rMemdup allocates the copy, then copies: when reading the source fails (a freed CHECKED
+     * segment, a segment of a closed arena, a confined segment of another thread), the fresh copy
+     * must be freed again, not left allocated, accounted and unreachable until the owner stops.
+     */
+    @Test
+    void rMemdupOfAnUnreadableSourceLeavesNoCopyBehind() {
+        SafeAllocator checked = allocator(Safety.CHECKED);
+        MemorySegment freed = checked.unowned().rAlloc(64);
+        checked.unowned().rFree(freed);
+        assertThrows(IllegalStateException.class, () -> checked.unowned().rMemdup(freed));
+        Arena arena = Arena.ofConfined();
+        MemorySegment closed = arena.allocate(32);
+        arena.close();
+        assertThrows(IllegalStateException.class, () -> checked.unowned().rMemdup(closed));
+        assertEquals(0, checked.stats().bytesInUse(), "the copies were not left behind");
+        assertEquals(0, backend.outstandingBlocks(), "nor in libc");
     }
 }

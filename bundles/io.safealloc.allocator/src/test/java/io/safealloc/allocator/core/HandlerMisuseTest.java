@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -213,5 +214,44 @@ class HandlerMisuseTest {
         assertEquals(Cause.LIMIT, late.cause());
         assertEquals(Recovery.FAIL, late.decision());
         second.unregister();
+    }
+
+    /**
+     * A handler that throws any Throwable, an Error included (OutOfMemoryError is likely in a memory
+     * handler; a sneaky checked exception), counts as DEFER: nothing escapes from the allocating
+     * call. In rRealloc the entry is already out of the live table when the handlers are asked, so
+     * it must be put back whatever was thrown, or the original block is lost, still accounted but
+     * no longer freeable.
+     */
+    @Test
+    void aHandlerThrowingAnErrorCountsAsDefer() {
+        SafeAllocator a = TestAllocators.failing(FaultInjectingBackend.reliable(), Safety.FAST);
+        a.configure(a.config().withLimit(1000));
+        a.handlers().add(HandlerMisuseTest::throwError, 0);
+        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> a.unowned().rAlloc(5000));
+        assertEquals(Recovery.FAIL, e.decision(), "treated as DEFER: the default decided");
+    }
+
+    @Test
+    void aResizeWhoseHandlerThrowsAnErrorKeepsTheOriginalValidAndAccounted() {
+        FaultInjectingBackend backend = FaultInjectingBackend.reliable();
+        SafeAllocator a = TestAllocators.failing(backend, Safety.FAST);
+        a.configure(a.config().withLimit(1000));
+        a.handlers().add(HandlerMisuseTest::throwError, 0);
+        MemorySegment s = a.unowned().rAlloc(100);
+        try {
+            a.unowned().rRealloc(s, 5000);
+        } catch (MemoryAllocationException | ServiceConfigurationError failedEitherWay) {
+            // whichever it is, the original must survive (C realloc semantics, AllocatorService javadoc)
+        }
+        assertEquals(1, a.holdings().size(), "the original is still in the live table");
+        a.unowned().rFree(s);
+        assertEquals(0, a.stats().bytesInUse());
+        assertEquals(0, backend.outstandingBlocks(), "and libc got it back");
+    }
+
+    /** An Error of its own kind: a real OutOfMemoryError would also end the test runner (JUnit rethrows it). */
+    private static Recovery throwError(MemEvent event) {
+        throw new ServiceConfigurationError("the handler's plugin could not be loaded");
     }
 }
