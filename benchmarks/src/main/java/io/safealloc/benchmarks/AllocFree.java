@@ -110,11 +110,11 @@ public abstract class AllocFree {
         return p;
     }
 
-    /** SafeAlloc core: rAlloc + rFree on the allocator itself (accounting and live tracking). */
+    /** SafeAlloc core: rAlloc + rFree on the allocator's unowned view (accounting and live tracking). */
     @Benchmark
     public MemorySegment safeAllocCore() {
-        MemorySegment segment = allocator.rAlloc(size);
-        allocator.rFree(segment);
+        MemorySegment segment = allocator.unowned().rAlloc(size);
+        allocator.unowned().rFree(segment);
         return segment;
     }
 

@@ -50,7 +50,7 @@ public class FailurePath {
         allocator.handlers().add(event -> Recovery.DEFER, 0);
         held = new MemorySegment[HELD];
         for (int i = 0; i < HELD; i++) {
-            held[i] = allocator.rAlloc(SIZE);
+            held[i] = allocator.unowned().rAlloc(SIZE);
         }
         if (limitFail() == null) {
             throw new IllegalStateException("the limit did not fail the allocation");
@@ -60,15 +60,15 @@ public class FailurePath {
     @TearDown(Level.Trial)
     public void tearDown() {
         for (MemorySegment segment : held) {
-            allocator.rFree(segment);
+            allocator.unowned().rFree(segment);
         }
     }
 
     @Benchmark
     public MemoryAllocationException limitFail() {
         try {
-            MemorySegment unexpected = allocator.rAlloc(SIZE);
-            allocator.rFree(unexpected);
+            MemorySegment unexpected = allocator.unowned().rAlloc(SIZE);
+            allocator.unowned().rFree(unexpected);
             throw new IllegalStateException("allocation beyond the limit succeeded");
         } catch (MemoryAllocationException e) {
             return e;

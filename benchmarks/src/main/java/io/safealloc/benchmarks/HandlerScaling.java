@@ -57,8 +57,8 @@ public class HandlerScaling {
 
     @Benchmark
     public MemorySegment safeAllocCore() {
-        MemorySegment segment = allocator.rAlloc(SIZE);
-        allocator.rFree(segment);
+        MemorySegment segment = allocator.unowned().rAlloc(SIZE);
+        allocator.unowned().rFree(segment);
         return segment;
     }
 }

@@ -50,14 +50,14 @@ public class LiveScaling {
         allocator = Allocators.create(0);
         held = new long[live];
         for (int i = 0; i < live; i++) {
-            held[i] = allocator.rAlloc(SIZE).address();
+            held[i] = allocator.unowned().rAlloc(SIZE).address();
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         for (long address : held) {
-            allocator.rFree(MemorySegment.ofAddress(address));
+            allocator.unowned().rFree(MemorySegment.ofAddress(address));
         }
         held = null;
         if (allocator.stats().bytesInUse() != 0) {
@@ -67,8 +67,8 @@ public class LiveScaling {
 
     @Benchmark
     public MemorySegment safeAllocCore() {
-        MemorySegment segment = allocator.rAlloc(SIZE);
-        allocator.rFree(segment);
+        MemorySegment segment = allocator.unowned().rAlloc(SIZE);
+        allocator.unowned().rFree(segment);
         return segment;
     }
 }

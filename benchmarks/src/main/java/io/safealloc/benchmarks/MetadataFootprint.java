@@ -117,14 +117,14 @@ public final class MetadataFootprint {
         long heapBefore = settledHeap(memory);
         long trackingBefore = allocator.trackingBytes();
         for (int i = 0; i < live; i++) {
-            held[i] = allocator.rAlloc(size).address();
+            held[i] = allocator.unowned().rAlloc(size).address();
         }
         long heapAfter = settledHeap(memory);
         long tracking = allocator.trackingBytes();
         long nativeExtra = backend.requested.get() - live * size;
         Result result = new Result(live, size, tracking, heapAfter - heapBefore, nativeExtra);
         for (long address : held) {
-            allocator.rFree(MemorySegment.ofAddress(address));
+            allocator.unowned().rFree(MemorySegment.ofAddress(address));
         }
         if (allocator.stats().bytesInUse() != 0 || backend.requested.get() != 0) {
             throw new IllegalStateException("not everything was freed");

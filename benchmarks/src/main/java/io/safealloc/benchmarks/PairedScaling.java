@@ -79,7 +79,7 @@ public class PairedScaling {
         Side(int live, int handlers, int inFlight) {
             held = new long[live];
             for (int i = 0; i < live; i++) {
-                held[i] = allocator.rAlloc(SIZE).address();
+                held[i] = allocator.unowned().rAlloc(SIZE).address();
             }
             for (int i = 0; i < handlers; i++) {
                 allocator.handlers().add(event -> Recovery.DEFER, i);
@@ -89,7 +89,7 @@ public class PairedScaling {
             }
             ring = new MemorySegment[inFlight];
             for (int i = 0; i < inFlight; i++) {
-                ring[i] = allocator.rAlloc(SIZE);
+                ring[i] = allocator.unowned().rAlloc(SIZE);
             }
         }
 
@@ -102,17 +102,17 @@ public class PairedScaling {
             long start = System.nanoTime();
             if (ring.length == 0) {
                 for (int i = 0; i < BATCH; i++) {
-                    MemorySegment segment = allocator.rAlloc(SIZE);
-                    allocator.rFree(segment);
+                    MemorySegment segment = allocator.unowned().rAlloc(SIZE);
+                    allocator.unowned().rFree(segment);
                     sink.consume(segment);
                 }
             } else {
                 for (int i = 0; i < BATCH; i++) {
-                    MemorySegment fresh = allocator.rAlloc(SIZE);
+                    MemorySegment fresh = allocator.unowned().rAlloc(SIZE);
                     MemorySegment oldest = ring[position];
                     ring[position] = fresh;
                     position = position + 1 == ring.length ? 0 : position + 1;
-                    allocator.rFree(oldest);
+                    allocator.unowned().rFree(oldest);
                     sink.consume(oldest);
                 }
             }
@@ -121,10 +121,10 @@ public class PairedScaling {
 
         void release() {
             for (MemorySegment segment : ring) {
-                allocator.rFree(segment);
+                allocator.unowned().rFree(segment);
             }
             for (long address : held) {
-                allocator.rFree(MemorySegment.ofAddress(address));
+                allocator.unowned().rFree(MemorySegment.ofAddress(address));
             }
             if (allocator.stats().bytesInUse() != 0) {
                 throw new IllegalStateException("not everything was freed");

@@ -48,8 +48,8 @@ public class SafetyModes {
 
     @Benchmark
     public MemorySegment safeAllocCore() {
-        MemorySegment segment = allocator.rAlloc(SIZE);
-        allocator.rFree(segment);
+        MemorySegment segment = allocator.unowned().rAlloc(SIZE);
+        allocator.unowned().rFree(segment);
         return segment;
     }
 }

@@ -61,8 +61,8 @@ public abstract class StructAllocFree {
 
     @Benchmark
     public MemorySegment safeAllocType() {
-        MemorySegment node = allocator.rAllocType(NODE);
-        allocator.rFree(node);
+        MemorySegment node = allocator.unowned().rAllocType(NODE);
+        allocator.unowned().rFree(node);
         return node;
     }
 }

@@ -60,7 +60,7 @@ class StartupBannerTest {
     }
 
     private StartupBanner banner(int expectedHandlers, long waitSeconds) {
-        return new StartupBanner(allocator, new HandlerDirectory(felix.context()), started::get, configured::get,
+        return new StartupBanner(allocator.unowned(), new HandlerDirectory(felix.context()), started::get, configured::get,
                 expectedHandlers, START, waitSeconds, new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 

@@ -99,10 +99,6 @@ final class Accounts {
         }
     }
 
-    synchronized Map<String, Long> quotas() {
-        return Map.copyOf(quotas);
-    }
-
     // Where sumAll puts each figure.
     static final int ALLOCATIONS = 0;
     static final int FREES = 1;

@@ -9,7 +9,10 @@ import io.safealloc.api.Recovery;
  * @param limit global budget in bytes, 0 for none
  * @param warnPercent a {@code WARNING} is raised when usage crosses this percentage of
  *     {@code limit} upward (1 to 100)
- * @param maxAllocation the single-allocation cap in bytes; larger requests are {@code TOO_BIG}
+ * @param maxAllocation the single-allocation cap in bytes; larger requests are {@code TOO_BIG}. 0
+ *     means no cap beyond what can be tracked, as in the OSGi configuration: it is stored as the
+ *     largest trackable size (the cap of {@link #DEFAULTS}), so {@link #maxAllocation()} never
+ *     returns 0 and the allocation path compares against the cap with no special case
  * @param maxRetries how many times a {@code RETRY} decision is honoured for one call (0 to 100)
  * @param defaultRecovery what the default handler decides: {@code ABORT} (production) or
  *     {@code FAIL} (development)
@@ -39,6 +42,9 @@ public record AllocatorConfig(long limit, int warnPercent, long maxAllocation, i
         if (maxAllocation < 0 || maxAllocation > Entry.MAX_SIZE) {
             throw new IllegalArgumentException("maxAllocation must be between 0 and " + Entry.MAX_SIZE
                     + " bytes, was " + maxAllocation);
+        }
+        if (maxAllocation == 0) {
+            maxAllocation = Entry.MAX_SIZE; // no cap: normalised here so that the hot path tests nothing more
         }
         if (maxRetries < 0 || maxRetries > 100) {
             throw new IllegalArgumentException("maxRetries must be between 0 and 100, was " + maxRetries);

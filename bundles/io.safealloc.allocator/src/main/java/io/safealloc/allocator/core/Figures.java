@@ -1,6 +1,9 @@
 package io.safealloc.allocator.core;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 
 import io.safealloc.api.BundleStats;
 import io.safealloc.api.Cause;
@@ -15,11 +18,11 @@ record Figures(long bundleId, String bundleName, long bytesInUse, long peak, lon
                 failures(a.failures::get));
     }
 
-    static Map<Cause, Long> failures(java.util.function.IntToLongFunction byOrdinal) {
-        var map = new java.util.EnumMap<Cause, Long>(Cause.class);
+    static Map<Cause, Long> failures(IntToLongFunction byOrdinal) {
+        var map = new EnumMap<Cause, Long>(Cause.class);
         for (Cause c : Cause.values()) {
             map.put(c, byOrdinal.applyAsLong(c.ordinal()));
         }
-        return java.util.Collections.unmodifiableMap(map);
+        return Collections.unmodifiableMap(map);
     }
 }

@@ -6,17 +6,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.safealloc.api.HandlerOrder;
 import io.safealloc.api.MemHandler;
 
 /**
- * The ranked {@link MemHandler}s, in decision order: highest ranking first, ties broken by the
- * lowest id (for OSGi services: {@code service.ranking}, then {@code service.id}, the
- * {@code ServiceReference} order). Every handler is kept, whatever its ranking: the key is the pair,
- * never the ranking alone.
+ * The ranked {@link MemHandler}s, in decision order ({@link HandlerOrder}: highest ranking first,
+ * ties broken by the lowest id; for OSGi services {@code service.ranking}, then {@code service.id},
+ * the {@code ServiceReference} order). Every handler is kept, whatever its ranking: the key is the
+ * pair, never the ranking alone.
  *
- * <p>Changes are copy-on-write under this object's monitor; {@link #inDecisionOrder()} is one
- * volatile read, so changing handlers never blocks an allocation and an allocation always sees a
- * complete, sorted chain.
+ * <p>Thread-safety: changes are copy-on-write under this object's monitor and publish a new sorted
+ * array with one volatile write. The decision path reads that array with one volatile read and no
+ * copy (package-private {@code snapshot()}), so changing handlers never blocks an allocation and an allocation
+ * always sees a complete, sorted chain; {@link #inDecisionOrder()} does the same read and wraps
+ * the array in an immutable list for tools.
  */
 public final class HandlerChain {
 
@@ -33,21 +36,15 @@ public final class HandlerChain {
         void unregister();
     }
 
-    private static final Comparator<Ranked> DECISION_ORDER = Comparator
-            .comparingInt(Ranked::ranking).reversed()
-            .thenComparingLong(Ranked::id);
-
-    /** Ids for handlers added without one; negative so they never clash with OSGi service ids. */
-    private final AtomicLong localIds = new AtomicLong();
-    private volatile Ranked[] chain = new Ranked[0];
+    private static final Comparator<Ranked> DECISION_ORDER =
+            (a, b) -> HandlerOrder.compare(a.ranking(), a.id(), b.ranking(), b.id());
 
     /**
-     * The OSGi rule for a {@code service.ranking} property: an {@code Integer} counts, anything else
-     * (missing, a {@code Long}, a {@code String}) counts as 0.
+     * Ids for handlers added without one, counted up from {@code Long.MAX_VALUE / 2}: far above any
+     * OSGi service id, so they never clash with one and come after OSGi services of equal ranking.
      */
-    public static int rankingOf(Object property) {
-        return property instanceof Integer ranking ? ranking : 0;
-    }
+    private final AtomicLong localIds = new AtomicLong();
+    private volatile Ranked[] chain = new Ranked[0];
 
     /** Adds a handler with an id of its own, ordered after OSGi services of the same ranking. */
     public Registration add(MemHandler handler, Object ranking) {
@@ -57,11 +54,12 @@ public final class HandlerChain {
     /**
      * Adds a handler.
      *
+     * @param ranking a {@code service.ranking} value, applied by {@link HandlerOrder#ranking}
      * @param id the tie-breaker (an OSGi service id); lower decides first among equal rankings
      */
     public synchronized Registration add(MemHandler handler, Object ranking, long id, String description) {
         Objects.requireNonNull(handler, "handler");
-        Ranked entry = new Ranked(handler, rankingOf(ranking), id, description);
+        Ranked entry = new Ranked(handler, HandlerOrder.ranking(ranking), id, description);
         replace(null, entry);
         return new Registration() {
             private Ranked current = entry;
@@ -70,7 +68,7 @@ public final class HandlerChain {
             public void setRanking(Object newRanking) {
                 synchronized (HandlerChain.this) {
                     if (current != null) {
-                        Ranked next = new Ranked(handler, rankingOf(newRanking), id, description);
+                        Ranked next = new Ranked(handler, HandlerOrder.ranking(newRanking), id, description);
                         replace(current, next);
                         current = next;
                     }

@@ -3,13 +3,13 @@ package io.safealloc.allocator.core;
 /**
  * Where the allocation path books bytes: each thread in its own ledgers, with plain stores, and in
  * the shared budgets only when its reserve runs short or grows too large. That is what keeps the
- * hot path free of contended atomics (with one global and one per-owner {@code AtomicLong}, two
- * threads' allocate + free cost 10x a naive malloc + free; see docs/benchmarks.md).
+ * hot path free of contended atomics (one global and one per-owner {@code AtomicLong} would make two
+ * threads' allocate + free a multiple of a naive malloc + free; docs/benchmarks.md has the figures).
  *
  * <p>Invariants: a budget's {@link SharedBudget#granted} equals the bytes in use it covers plus the
  * reserves of the threads (live or not yet folded); the bytes in use therefore never exceed the
- * limit. A thread keeps {@link #keepFor} bytes in reserve per budget, more once it frees larger
- * blocks but never more than {@link #ceilingFor}, so another thread can be refused at most that much
+ * limit. A thread keeps {@link Reserve#keepFor} bytes in reserve per budget, more once it frees larger
+ * blocks but never more than {@link Reserve#ceilingFor}, so another thread can be refused at most that much
  * per thread too early; the reserve of a thread that has ended is given
  * back when a grant is refused, and whenever the number of threads seen has doubled. With a single
  * thread allocating, grants, peaks, warnings and refusals are exact, because a thread uses up its
@@ -20,38 +20,10 @@ package io.safealloc.allocator.core;
  */
 final class Ledgers {
 
-    /** Returned by {@link #reserve} when the bytes were booked. */
-    static final long GRANTED = 0;
-    static final long LIMIT_GLOBAL = -1;
-    static final long LIMIT_BUNDLE = -2;
-
-    /** The most a thread keeps in reserve at first when there is no limit. */
-    static final long MAX_KEEP = 64 * 1024;
-    /** The most a thread's reserve grows to when it frees large blocks (see {@link Reserve}). */
-    static final long MAX_CEILING = 4 * 1024 * 1024;
-
     private final SharedBudget global = new SharedBudget();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
     private final PerThreadLedgers<ThreadLedger> threads =
             new PerThreadLedgers<>(ThreadLedger::isDead, ended -> ended.giveAllBack(global));
-
-    /**
-     * @param limit 0 for none
-     * @return how much a thread may keep in reserve at first: 64 KiB without a limit, else a 1024th
-     *     of it (at most 64 KiB), so that a limit is never overshot and rarely refused early
-     */
-    static long keepFor(long limit) {
-        return limit == 0 ? MAX_KEEP : Math.min(MAX_KEEP, limit >>> 10);
-    }
-
-    /**
-     * @param limit 0 for none
-     * @return how far a thread's reserve may grow to hold the large blocks it frees: 4 MiB without a
-     *     limit, else a 1024th of it (at most 4 MiB), so that a limit's precision stays as promised
-     */
-    static long ceilingFor(long limit) {
-        return limit == 0 ? MAX_CEILING : Math.min(MAX_CEILING, limit >>> 10);
-    }
 
     SharedBudget global() {
         return global;
@@ -80,7 +52,7 @@ final class Ledgers {
      * Books {@code bytes} to the calling thread's ledger, from its reserves when they cover it, else
      * from the shared budgets (global first, then the owner's quota).
      *
-     * @return {@link #GRANTED}, or {@link #LIMIT_GLOBAL} / {@link #LIMIT_BUNDLE} with nothing booked
+     * @return {@link Status#GRANTED}, or {@link Status#LIMIT_GLOBAL} / {@link Status#LIMIT_BUNDLE} with nothing booked
      */
     long reserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ThreadLedger thread = ledger.thread;
@@ -93,7 +65,7 @@ final class Ledgers {
             thread.held -= bytes;
             ledger.held -= bytes;
             ledger.addBytes(bytes);
-            return GRANTED;
+            return Status.GRANTED;
         }
         return reserveShared(ledger, bytes, limit, quota);
     }
@@ -104,7 +76,7 @@ final class Ledgers {
         long globalNeed = thread.shortfall(bytes);
         long globalAfter = grantOrFold(global, globalNeed, limit, this::foldEndedThreads);
         if (globalAfter == SharedBudget.REFUSED) {
-            return LIMIT_GLOBAL;
+            return Status.LIMIT_GLOBAL;
         }
         long quotaNeed = ledger.shortfall(bytes);
         long quotaAfter = grantOrFold(account.budget, quotaNeed, quota, account::foldEndedThreads);
@@ -112,14 +84,14 @@ final class Ledgers {
             if (globalNeed > 0) {
                 global.giveBack(globalNeed);
             }
-            return LIMIT_BUNDLE;
+            return Status.LIMIT_BUNDLE;
         }
         // Peaks only now that both budgets granted. A thread asks for a grant only once its reserve
         // is used up, so with one thread allocating the granted figure is exactly the bytes in use.
         global.raisePeak(globalAfter); // no-ops when nothing was granted (0)
         account.budget.raisePeak(quotaAfter);
         book(ledger, bytes, globalNeed, quotaNeed);
-        return GRANTED;
+        return Status.GRANTED;
     }
 
     /**

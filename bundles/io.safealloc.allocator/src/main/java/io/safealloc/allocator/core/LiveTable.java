@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each thread remembers the slot of the key it last placed or removed ({@link SlotHint}): malloc
  * hands a thread back the block it freed last, so the next insert of that address, and the remove
  * after it, go straight to that slot instead of walking from the home slot. At the loads that keep
- * the table small (55-75 %), that walk is 3 to 8 slots on average and cost 1.5 ns per slot each way
- * (docs/benchmarks.md). A hint is only a guess, checked by the same compare-and-set that claims or
- * removes the slot; a wrong one costs the walk it would have saved.
+ * the table small (55-75 %), that walk is several slots on average, paid once to insert and once to
+ * remove (docs/benchmarks.md has the measured cost). A hint is only a guess, checked by the same
+ * compare-and-set that claims or removes the slot; a wrong one costs the walk it would have saved.
  */
 final class LiveTable {
 
@@ -64,7 +64,8 @@ final class LiveTable {
         void visit(long address, long value);
     }
 
-    private static final class Table {
+    /** One shard's slots (package-private for {@link SlotHint}). */
+    static final class Table {
         final long[] slots;
         final int capacity;
         final int threshold;
@@ -94,78 +95,21 @@ final class LiveTable {
         }
     }
 
-    private static final class Shard {
+    /** A table and the flag that lets one thread migrate it (package-private for {@link SlotHint}). */
+    static final class Shard {
         volatile Table table = new Table(MIN_CAPACITY, 0);
         final AtomicBoolean migrating = new AtomicBoolean();
     }
 
     private final Shard[] shards = new Shard[SHARDS];
 
-    /** Threads' hints, by thread id modulo the length; a thread whose slot is taken has none. */
-    private static final int HINT_SLOTS = 64;
-
-    /**
-     * Where the calling thread last placed or removed a key: the slot of {@link #address} in the
-     * table of {@link #shard} whose generation is {@link #generation} (a number, not the table
-     * itself, so that a hint never keeps a replaced table alive). Putting that key back there is
-     * right while that table is the shard's current one: the key was reachable from its home slot
-     * there, and in a current table no slot becomes EMPTY again (removal leaves a tombstone; only a
-     * migration builds a table with empty slots), so the key stays reachable. Only its thread reads
-     * or writes the fields after the identity.
-     */
-    private static final class SlotHint {
-        final Thread thread = Thread.currentThread();
-        final long threadId = thread.threadId();
-        /** The key hinted at; 0 (never a key) for none. */
-        long address;
-        Shard shard;
-        int generation;
-        int slot;
-
-        void remember(long key, Shard inShard, Table inTable, int at) {
-            address = key;
-            shard = inShard;
-            generation = inTable.generation;
-            slot = at;
-        }
-
-        /** @return the shard's current table if the hint is for {@code key} and was made in it, else {@code null} */
-        Table tableFor(long key) {
-            if (address != key) {
-                return null;
-            }
-            Table t = shard.table;
-            return t.generation == generation ? t : null;
-        }
-    }
-
-    private final SlotHint[] hints = new SlotHint[HINT_SLOTS];
+    /** The threads' hints (see {@link SlotHint#mine}); kept here so that the allocation path reads one field. */
+    private final SlotHint[] hints = new SlotHint[SlotHint.SLOTS];
 
     LiveTable() {
         for (int i = 0; i < SHARDS; i++) {
             shards[i] = new Shard();
         }
-    }
-
-    /**
-     * @return the calling thread's hint, made at its first call (or when the slot's thread has
-     *     ended); {@code null} when another live thread holds the slot. Its identity fields are final,
-     *     so a plain store publishes it safely; two threads racing for a slot both work on, one without
-     *     a hint from then on.
-     */
-    private SlotHint hint() {
-        long id = Thread.currentThread().threadId();
-        int index = (int) id & (HINT_SLOTS - 1);
-        SlotHint hint = hints[index];
-        if (hint != null && hint.threadId == id) {
-            return hint;
-        }
-        if (hint == null || !hint.thread.isAlive()) {
-            hint = new SlotHint();
-            hints[index] = hint;
-            return hint;
-        }
-        return null;
     }
 
     /** @return whether {@code address} can be a key (aligned to 8 and above the slot states) */
@@ -188,7 +132,7 @@ final class LiveTable {
 
     /** Adds a key that is not in the table (a fresh address from malloc, or a checked adoption). */
     void insert(long address, long value) {
-        SlotHint hint = hint();
+        SlotHint hint = SlotHint.mine(hints);
         if (hint != null) {
             Table hinted = hint.tableFor(address);
             // Only a tombstone is claimed this way: claiming an empty slot must count it and may migrate.
@@ -283,7 +227,7 @@ final class LiveTable {
      * @return the value that was stored, or {@link #NOT_FOUND} when the address is not live
      */
     long remove(long address) {
-        SlotHint hint = hint();
+        SlotHint hint = SlotHint.mine(hints);
         if (hint != null) {
             Table hinted = hint.tableFor(address);
             if (hinted != null) {

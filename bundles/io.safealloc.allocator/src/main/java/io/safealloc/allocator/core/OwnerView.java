@@ -2,25 +2,31 @@ package io.safealloc.allocator.core;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Objects;
 
 import io.safealloc.api.AllocatorService;
+import io.safealloc.api.Holding;
 import io.safealloc.api.MemStats;
 
 /**
- * The allocator as one owner sees it: what it allocates is accounted to that owner. Frees go to
- * whichever owner allocated the memory. {@link #close()} frees what the owner still holds and
- * reports it; the view then refuses further calls with {@link IllegalStateException}.
+ * The allocator as one owner sees it, and the core's only {@link AllocatorService}: what it
+ * allocates is accounted to that owner. Frees go to whichever owner allocated the memory.
+ * {@link #close()} frees what the owner still holds and reports it; the view then refuses further
+ * calls with {@link IllegalStateException}. Opened with {@link SafeAllocator#open(Owner)} (the OSGi
+ * layer opens one per bundle), or {@link SafeAllocator#unowned()} outside any framework.
  *
- * <p>Thread-safe, like {@link SafeAllocator}.
+ * <p>Thread-safe: every method may be called from any thread; allocation and free take no lock.
  */
 public final class OwnerView implements AllocatorService, AutoCloseable {
 
-    private final SafeAllocator allocator;
+    private final AllocationEngine engine;
+    private final Census census;
     private final Account account;
 
-    OwnerView(SafeAllocator allocator, Account account) {
-        this.allocator = allocator;
+    OwnerView(AllocationEngine engine, Census census, Account account) {
+        this.engine = engine;
+        this.census = census;
         this.account = account;
     }
 
@@ -36,55 +42,55 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
 
     private void checkOpen() {
         if (account.closed) {
-            throw SafeAllocator.closedError(account);
+            throw OwnerClosedException.of(account);
         }
     }
 
     @Override
     public MemorySegment rAlloc(long size) {
         checkOpen();
-        return allocator.allocate(account, size);
+        return engine.allocate(account, size);
     }
 
     @Override
     public MemorySegment rAllocType(MemoryLayout layout) {
         Objects.requireNonNull(layout, "layout");
         checkOpen();
-        return allocator.allocateType(account, layout);
+        return engine.allocateType(account, layout);
     }
 
     @Override
     public MemorySegment rRealloc(MemorySegment segment, long newSize) {
         checkOpen();
-        return allocator.reallocate(account, segment, newSize);
+        return engine.reallocate(account, segment, newSize);
     }
 
     @Override
     public MemorySegment rMemdup(MemorySegment source) {
         Objects.requireNonNull(source, "source");
         checkOpen();
-        return allocator.duplicate(account, source);
+        return engine.duplicate(account, source);
     }
 
     @Override
     public void rFree(MemorySegment segment) {
-        allocator.free(segment); // allowed after close: memory may outlive the view that made it
+        engine.free(segment); // allowed after close: memory may outlive the view that made it
     }
 
     @Override
     public MemorySegment adopt(MemorySegment nativeMemory, long size) {
         checkOpen();
-        return allocator.adopt(account, nativeMemory, size);
+        return engine.adopt(account, nativeMemory, size);
     }
 
     @Override
     public MemStats stats() {
-        return allocator.stats();
+        return census.stats();
     }
 
     @Override
-    public java.util.List<io.safealloc.api.Holding> holdings() {
-        return allocator.holdings();
+    public List<Holding> holdings() {
+        return census.holdings();
     }
 
     /** Same as {@link #release()}, for try-with-resources. */
@@ -100,9 +106,9 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
     public Leaks release() {
         synchronized (account) {
             if (account.closed) {
-                return new Leaks(account.owner, 0, 0, java.util.List.of());
+                return new Leaks(account.owner, 0, 0, List.of());
             }
-            return allocator.close(account);
+            return engine.close(account);
         }
     }
 }

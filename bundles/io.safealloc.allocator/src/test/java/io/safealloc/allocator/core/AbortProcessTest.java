@@ -25,9 +25,9 @@ class AbortProcessTest {
                     .config(AllocatorConfig.DEFAULTS.withLimit(1024).withAbortExitCode(Integer.parseInt(args[0])))
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("shutdown hook ran")));
-            allocator.rAlloc(1000);
+            allocator.unowned().rAlloc(1000);
             try {
-                allocator.rAlloc(1000);
+                allocator.unowned().rAlloc(1000);
             } catch (RuntimeException e) {
                 System.err.println("caller saw " + e.getClass().getSimpleName());
             }

@@ -80,7 +80,7 @@ final class AllocatorModel implements AutoCloseable {
     private final SafeAllocator allocator;
     private final AllocatorService[] views = new AllocatorService[3];
     private final SafeAllocator other = SafeAllocator.builder().logger(new RecordingLogger()).build();
-    private final MemorySegment foreign = other.rAlloc(32);
+    private final MemorySegment foreign = other.unowned().rAlloc(32);
     private final List<Block> live = new ArrayList<>();
     private final List<MemorySegment> stale = new ArrayList<>();
     private byte nextMark = 1;
@@ -92,7 +92,7 @@ final class AllocatorModel implements AutoCloseable {
                 .config(AllocatorConfig.DEFAULTS.withDefaultRecovery(Recovery.FAIL).withSafety(safety))
                 .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
                 .build();
-        views[0] = allocator;
+        views[0] = allocator.unowned();
         views[1] = allocator.open(new Owner(1, NAMES[1]));
         views[2] = allocator.open(new Owner(2, NAMES[2]));
     }
@@ -162,16 +162,16 @@ final class AllocatorModel implements AutoCloseable {
                 if (!big.isEmpty()) {
                     MemorySegment s = big.get(pick % big.size()).segment;
                     MemorySegment inside = s.asSlice(1 + offset % (s.byteSize() - 1));
-                    assertRejectedUnchanged(() -> allocator.rFree(inside));
+                    assertRejectedUnchanged(() -> allocator.unowned().rFree(inside));
                 }
             }
             case FreeForeign(boolean heap) -> assertRejectedUnchanged(
-                    () -> allocator.rFree(heap ? MemorySegment.ofArray(new long[4]) : foreign));
+                    () -> allocator.unowned().rFree(heap ? MemorySegment.ofArray(new long[4]) : foreign));
             case AdoptTwice(int pick) -> {
                 if (!live.isEmpty()) {
                     MemorySegment s = live.get(pick % live.size()).segment;
                     if (s.address() % 8 == 0) {
-                        assertRejectedUnchanged(() -> allocator.adopt(MemorySegment.ofAddress(s.address()), 8));
+                        assertRejectedUnchanged(() -> allocator.unowned().adopt(MemorySegment.ofAddress(s.address()), 8));
                     }
                 }
             }
@@ -201,7 +201,7 @@ final class AllocatorModel implements AutoCloseable {
         if (safety == Safety.FAST && live.stream().anyMatch(b -> b.segment.address() == freed.address())) {
             return;
         }
-        assertRejectedUnchanged(realloc ? () -> allocator.rRealloc(freed, 64) : () -> allocator.rFree(freed));
+        assertRejectedUnchanged(realloc ? () -> allocator.unowned().rRealloc(freed, 64) : () -> allocator.unowned().rFree(freed));
     }
 
     private void assertRejectedUnchanged(org.junit.jupiter.api.function.Executable misuse) {
@@ -268,10 +268,10 @@ final class AllocatorModel implements AutoCloseable {
         int owner = 0;
         live.removeIf(b -> b.owner != owner);
         for (Block b : live) {
-            allocator.rFree(b.segment);
+            allocator.unowned().rFree(b.segment);
         }
         live.clear();
-        other.rFree(foreign);
+        other.unowned().rFree(foreign);
         assertEquals(0, allocator.stats().bytesInUse(), "bytes in use at the end (" + safety + ")");
         assertEquals(0, backend.outstandingBlocks(), "blocks libc holds at the end (" + safety + ")");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -79,53 +80,53 @@ class BadInputTest {
 
     @Test
     void negativeSizesAreRejectedBeforeAnyHandler() {
-        rejected(IllegalArgumentException.class, "rAlloc: size must be >= 0, was -1", () -> allocator.rAlloc(-1));
+        rejected(IllegalArgumentException.class, "rAlloc: size must be >= 0, was -1", () -> allocator.unowned().rAlloc(-1));
         rejected(IllegalArgumentException.class, "rAlloc: size must be >= 0, was -9223372036854775808",
-                () -> allocator.rAlloc(Long.MIN_VALUE));
-        rejected(IllegalArgumentException.class, "rRealloc: size must be >= 0, was -5", () -> allocator.rRealloc(null, -5));
-        MemorySegment s = allocator.rAlloc(8);
-        rejected(IllegalArgumentException.class, "rRealloc: size must be >= 0, was -1", () -> allocator.rRealloc(s, -1));
+                () -> allocator.unowned().rAlloc(Long.MIN_VALUE));
+        rejected(IllegalArgumentException.class, "rRealloc: size must be >= 0, was -5", () -> allocator.unowned().rRealloc(null, -5));
+        MemorySegment s = allocator.unowned().rAlloc(8);
+        rejected(IllegalArgumentException.class, "rRealloc: size must be >= 0, was -1", () -> allocator.unowned().rRealloc(s, -1));
         rejected(IllegalArgumentException.class, "adopt: size must be between 0 and 8796093022207, was -1",
-                () -> allocator.adopt(MemorySegment.ofAddress(0x1000), -1));
+                () -> allocator.unowned().adopt(MemorySegment.ofAddress(0x1000), -1));
         assertTrue(handled.isEmpty(), "no handler asked: " + handled);
-        allocator.rFree(s);
+        allocator.unowned().rFree(s);
     }
 
     @Test
     void sizeZeroIsAValidDistinctAllocationEverywhere() {
-        MemorySegment a = allocator.rAlloc(0);
-        MemorySegment b = allocator.rMemdup(MemorySegment.ofArray(new byte[0]));
-        MemorySegment c = allocator.rRealloc(allocator.rAlloc(16), 0);
+        MemorySegment a = allocator.unowned().rAlloc(0);
+        MemorySegment b = allocator.unowned().rMemdup(MemorySegment.ofArray(new byte[0]));
+        MemorySegment c = allocator.unowned().rRealloc(allocator.unowned().rAlloc(16), 0);
         assertEquals(List.of(0L, 0L, 0L), List.of(a.byteSize(), b.byteSize(), c.byteSize()));
         assertNotEquals(a.address(), b.address());
         assertEquals(3, allocator.stats().liveAllocations());
         assertEquals(0, allocator.stats().bytesInUse());
-        allocator.rFree(a);
-        allocator.rFree(b);
-        allocator.rFree(c);
-        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(a), "a zero-size block is freed once too");
+        allocator.unowned().rFree(a);
+        allocator.unowned().rFree(b);
+        allocator.unowned().rFree(c);
+        assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rFree(a), "a zero-size block is freed once too");
     }
 
     @Test
     void longMaxValueAndUntrackableSizesAreTooBig() {
         rejected(MemoryAllocationException.class, tooBig(Long.MAX_VALUE, "0 bytes in use, no limit"),
-                () -> allocator.rAlloc(Long.MAX_VALUE));
+                () -> allocator.unowned().rAlloc(Long.MAX_VALUE));
         rejected(MemoryAllocationException.class, tooBig(Entry.MAX_SIZE + 1, "0 bytes in use, no limit"),
-                () -> allocator.rAlloc(Entry.MAX_SIZE + 1));
-        MemorySegment s = allocator.rAlloc(8);
+                () -> allocator.unowned().rAlloc(Entry.MAX_SIZE + 1));
+        MemorySegment s = allocator.unowned().rAlloc(8);
         s.fill((byte) 4);
         rejected(MemoryAllocationException.class, tooBig(Long.MAX_VALUE, "8 bytes in use, no limit"),
-                () -> allocator.rRealloc(s, Long.MAX_VALUE));
+                () -> allocator.unowned().rRealloc(s, Long.MAX_VALUE));
         assertEquals(4, s.get(JAVA_BYTE, 7), "the original survives a refused resize");
         assertEquals(List.of(Cause.TOO_BIG, Cause.TOO_BIG, Cause.TOO_BIG), handled, "each went to the handlers");
-        allocator.rFree(s);
+        allocator.unowned().rFree(s);
     }
 
     @Test
     void aSizeThatOverflowsWhenRoundedToItsAlignmentIsTooBig() {
         MemoryLayout layout = MemoryLayout.paddingLayout(Long.MAX_VALUE - 100).withByteAlignment(1024);
         rejected(MemoryAllocationException.class, tooBig(Long.MAX_VALUE - 100, "0 bytes in use, no limit"),
-                () -> allocator.rAllocType(layout));
+                () -> allocator.unowned().rAllocType(layout));
         assertEquals(List.of(Cause.TOO_BIG), handled);
     }
 
@@ -133,25 +134,25 @@ class BadInputTest {
     void aHugeAlignmentIsTooBigOrRefusedByTheBudget() {
         MemoryLayout alignedTo4Exa = MemoryLayout.paddingLayout(8).withByteAlignment(1L << 62);
         rejected(MemoryAllocationException.class, tooBig(8, "0 bytes in use, no limit"),
-                () -> allocator.rAllocType(alignedTo4Exa));
+                () -> allocator.unowned().rAllocType(alignedTo4Exa));
         // 1 TiB alignment: representable, accounted at 1 TiB, so a budget refuses it before libc is asked.
         allocator.configure(allocator.config().withLimit(1 << 20));
         MemoryLayout alignedTo1Tebi = MemoryLayout.paddingLayout(8).withByteAlignment(1L << 40);
         rejected(MemoryAllocationException.class, "Memory allocation error for 8 bytes: LIMIT (global limit: 0 of "
                 + "1048576 bytes in use), requested by none [-1], attempt 1; top holders: none; decision FAIL",
-                () -> allocator.rAllocType(alignedTo1Tebi));
+                () -> allocator.unowned().rAllocType(alignedTo1Tebi));
         assertEquals(List.of(Cause.TOO_BIG, Cause.LIMIT), handled);
     }
 
     @Test
     void rFreeOfAnotherAllocatorsSegmentIsRejected() {
         SafeAllocator other = SafeAllocator.builder().logger(new RecordingLogger()).build();
-        MemorySegment theirs = other.rAlloc(64);
+        MemorySegment theirs = other.unowned().rAlloc(64);
         rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rFree", theirs.address()),
-                () -> allocator.rFree(theirs));
+                () -> allocator.unowned().rFree(theirs));
         rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rRealloc", theirs.address()),
-                () -> allocator.rRealloc(theirs, 128));
-        other.rFree(theirs); // still valid where it came from
+                () -> allocator.unowned().rRealloc(theirs, 128));
+        other.unowned().rFree(theirs); // still valid where it came from
         assertEquals(0, other.stats().bytesInUse());
     }
 
@@ -159,85 +160,85 @@ class BadInputTest {
     void heapMemoryIsRejectedByRFreeRReallocAndAdopt() {
         MemorySegment heap = MemorySegment.ofArray(new byte[4]);
         rejected(IllegalArgumentException.class, "rFree: " + heap
-                + " is heap memory, not memory from this allocator; nothing was freed", () -> allocator.rFree(heap));
+                + " is heap memory, not memory from this allocator; nothing was freed", () -> allocator.unowned().rFree(heap));
         rejected(IllegalArgumentException.class, "rRealloc: " + heap
-                + " is heap memory, not memory from this allocator; nothing was changed", () -> allocator.rRealloc(heap, 8));
+                + " is heap memory, not memory from this allocator; nothing was changed", () -> allocator.unowned().rRealloc(heap, 8));
         rejected(IllegalArgumentException.class, "adopt: " + heap + " is heap memory, not memory from malloc",
-                () -> allocator.adopt(heap, 4));
+                () -> allocator.unowned().adopt(heap, 4));
         assertTrue(heap.toString().startsWith("MemorySegment{ kind: heap"), heap.toString());
     }
 
     @Test
     void aSliceOrAnAddressInsideAnAllocationIsRejected() {
-        MemorySegment s = allocator.rAlloc(64);
+        MemorySegment s = allocator.unowned().rAlloc(64);
         rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rFree", s.address() + 16),
-                () -> allocator.rFree(s.asSlice(16)));
+                () -> allocator.unowned().rFree(s.asSlice(16)));
         rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rFree", s.address() + 3),
-                () -> allocator.rFree(MemorySegment.ofAddress(s.address() + 3)));
+                () -> allocator.unowned().rFree(MemorySegment.ofAddress(s.address() + 3)));
         rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rRealloc", s.address() + 8),
-                () -> allocator.rRealloc(s.asSlice(8, 8), 128));
+                () -> allocator.unowned().rRealloc(s.asSlice(8, 8), 128));
         // A slice that starts where the allocation starts names the allocation, as the pointer does in C.
-        allocator.rFree(s.asSlice(0, 8));
+        allocator.unowned().rFree(s.asSlice(0, 8));
         assertEquals(0, allocator.stats().liveAllocations());
     }
 
     @Test
     void aSecondRFreeIsRejected() {
-        MemorySegment s = allocator.rAlloc(32);
-        allocator.rFree(s);
-        rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rFree", s.address()), () -> allocator.rFree(s));
+        MemorySegment s = allocator.unowned().rAlloc(32);
+        allocator.unowned().rFree(s);
+        rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rFree", s.address()), () -> allocator.unowned().rFree(s));
     }
 
     @Test
     void rReallocOfAFreedSegmentIsRejected() {
-        MemorySegment s = allocator.rAlloc(32);
-        allocator.rFree(s);
+        MemorySegment s = allocator.unowned().rAlloc(32);
+        allocator.unowned().rFree(s);
         rejected(IllegalArgumentException.class, String.format(NOT_LIVE, "rRealloc", s.address()),
-                () -> allocator.rRealloc(s, 64));
+                () -> allocator.unowned().rRealloc(s, 64));
     }
 
     @Test
     void adoptingAnAddressTwiceOrAnAllocatedOneIsRejected() {
         long raw = backend.mallocForAdoption(48);
-        MemorySegment adopted = allocator.adopt(MemorySegment.ofAddress(raw), 48);
+        MemorySegment adopted = allocator.unowned().adopt(MemorySegment.ofAddress(raw), 48);
         rejected(IllegalArgumentException.class, String.format(
                 "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", raw),
-                () -> allocator.adopt(MemorySegment.ofAddress(raw), 48));
-        MemorySegment allocated = allocator.rAlloc(16);
+                () -> allocator.unowned().adopt(MemorySegment.ofAddress(raw), 48));
+        MemorySegment allocated = allocator.unowned().rAlloc(16);
         rejected(IllegalArgumentException.class, String.format(
                 "adopt: 0x%x is already owned by this allocator (adopted or allocated twice?)", allocated.address()),
-                () -> allocator.adopt(allocated, 16));
-        allocator.rFree(adopted);
-        allocator.rFree(allocated);
+                () -> allocator.unowned().adopt(allocated, 16));
+        allocator.unowned().rFree(adopted);
+        allocator.unowned().rFree(allocated);
     }
 
     @Test
     void whatCannotComeFromMallocIsNotAdopted() {
-        rejected(IllegalArgumentException.class, "adopt: NULL cannot be adopted", () -> allocator.adopt(MemorySegment.NULL, 8));
+        rejected(IllegalArgumentException.class, "adopt: NULL cannot be adopted", () -> allocator.unowned().adopt(MemorySegment.NULL, 8));
         rejected(IllegalArgumentException.class,
                 "adopt: 0x1003 is not aligned as malloc aligns (8 bytes), so it did not come from malloc",
-                () -> allocator.adopt(MemorySegment.ofAddress(0x1003), 8));
+                () -> allocator.unowned().adopt(MemorySegment.ofAddress(0x1003), 8));
         rejected(IllegalArgumentException.class, "adopt: size must be between 0 and 8796093022207, was 8796093022208",
-                () -> allocator.adopt(MemorySegment.ofAddress(0x1000), Entry.MAX_SIZE + 1));
+                () -> allocator.unowned().adopt(MemorySegment.ofAddress(0x1000), Entry.MAX_SIZE + 1));
     }
 
     @Test
     void nullArgumentsAreNoOpsOrNullPointerExceptionsNamingTheParameter() {
-        allocator.rFree(null);
-        allocator.rFree(MemorySegment.NULL);
-        rejected(NullPointerException.class, "layout", () -> allocator.rAllocType(null));
-        rejected(NullPointerException.class, "source", () -> allocator.rMemdup(null));
-        rejected(NullPointerException.class, "nativeMemory", () -> allocator.adopt(null, 8));
-        MemorySegment fromNull = allocator.rRealloc(null, 24); // realloc(NULL, n) is malloc(n)
+        allocator.unowned().rFree(null);
+        allocator.unowned().rFree(MemorySegment.NULL);
+        rejected(NullPointerException.class, "layout", () -> allocator.unowned().rAllocType(null));
+        rejected(NullPointerException.class, "source", () -> allocator.unowned().rMemdup(null));
+        rejected(NullPointerException.class, "nativeMemory", () -> allocator.unowned().adopt(null, 8));
+        MemorySegment fromNull = allocator.unowned().rRealloc(null, 24); // realloc(NULL, n) is malloc(n)
         assertEquals(24, fromNull.byteSize());
-        allocator.rFree(fromNull);
+        allocator.unowned().rFree(fromNull);
     }
 
     @Test
     void aClosedViewRefusesWorkButItsMemoryCanStillBeFreedElsewhere() {
         OwnerView view = allocator.open(new Owner(7, "tb"));
         MemorySegment kept = view.rAlloc(10);
-        MemorySegment handedOver = allocator.rMemdup(kept); // accounted to the root, survives the close
+        MemorySegment handedOver = allocator.unowned().rMemdup(kept); // accounted to the root, survives the close
         view.release();
         String closed = "the allocator view of tb [7] is closed (the bundle released the service); nothing was allocated";
         rejected(IllegalStateException.class, closed, () -> view.rAlloc(1));
@@ -290,20 +291,39 @@ class BadInputTest {
         SafeAllocator checked = SafeAllocator.builder().backend(reusing).logger(new RecordingLogger())
                 .config(AllocatorConfig.DEFAULTS.withDefaultRecovery(Recovery.FAIL).withSafety(Safety.CHECKED))
                 .build();
-        MemorySegment s = checked.rAlloc(64);
-        checked.rFree(s);
+        MemorySegment s = checked.unowned().rAlloc(64);
+        checked.unowned().rFree(s);
         var uaf = assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0));
         assertEquals("Already closed", uaf.getMessage());
-        MemorySegment reused = checked.rAlloc(64);
+        MemorySegment reused = checked.unowned().rAlloc(64);
         assertEquals(s.address(), reused.address(), "the address was handed out again");
-        var stale = assertThrows(IllegalArgumentException.class, () -> checked.rFree(s));
+        var stale = assertThrows(IllegalArgumentException.class, () -> checked.unowned().rFree(s));
         assertEquals(String.format(STALE, "rFree", s.address()), stale.getMessage());
-        var staleResize = assertThrows(IllegalArgumentException.class, () -> checked.rRealloc(s, 8));
+        var staleResize = assertThrows(IllegalArgumentException.class, () -> checked.unowned().rRealloc(s, 8));
         assertEquals(String.format(STALE, "rRealloc", s.address()), staleResize.getMessage());
         assertEquals(64, checked.stats().bytesInUse(), "the new owner of the address keeps its block");
         reused.set(JAVA_BYTE, 63, (byte) 1);
-        checked.rFree(reused);
+        checked.unowned().rFree(reused);
         assertEquals(0, checked.stats().bytesInUse());
         reusing.drain();
+    }
+
+    /**
+     * rMemdup allocates the copy, then copies: when reading the source fails (a freed CHECKED
+     * segment, a segment of a closed arena, a confined segment of another thread), the fresh copy
+     * must be freed again, not left allocated, accounted and unreachable until the owner stops.
+     */
+    @Test
+    void rMemdupOfAnUnreadableSourceLeavesNoCopyBehind() {
+        SafeAllocator checked = allocator(Safety.CHECKED);
+        MemorySegment freed = checked.unowned().rAlloc(64);
+        checked.unowned().rFree(freed);
+        assertThrows(IllegalStateException.class, () -> checked.unowned().rMemdup(freed));
+        Arena arena = Arena.ofConfined();
+        MemorySegment closed = arena.allocate(32);
+        arena.close();
+        assertThrows(IllegalStateException.class, () -> checked.unowned().rMemdup(closed));
+        assertEquals(0, checked.stats().bytesInUse(), "the copies were not left behind");
+        assertEquals(0, backend.outstandingBlocks(), "nor in libc");
     }
 }

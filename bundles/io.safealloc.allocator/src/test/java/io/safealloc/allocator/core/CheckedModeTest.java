@@ -82,10 +82,10 @@ class CheckedModeTest {
 
     @Test
     void accessAfterFreeFailsInsteadOfTouchingMemory() {
-        MemorySegment s = allocator.rAlloc(64);
+        MemorySegment s = allocator.unowned().rAlloc(64);
         MemorySegment slice = s.asSlice(8, 8);
         s.set(JAVA_LONG, 0, 42);
-        allocator.rFree(s);
+        allocator.unowned().rFree(s);
         assertFalse(s.scope().isAlive());
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
         assertThrows(IllegalStateException.class, () -> slice.get(JAVA_LONG, 0), "slices die with it");
@@ -93,43 +93,43 @@ class CheckedModeTest {
 
     @Test
     void aSecondFreeIsRejectedEvenAfterTheAddressWasReused() {
-        MemorySegment first = allocator.rAlloc(64);
-        allocator.rFree(first);
-        MemorySegment second = allocator.rAlloc(64);
+        MemorySegment first = allocator.unowned().rAlloc(64);
+        allocator.unowned().rFree(first);
+        MemorySegment second = allocator.unowned().rAlloc(64);
         assertEquals(first.address(), second.address(), "the backend reused the address");
-        var e = assertThrows(IllegalArgumentException.class, () -> allocator.rFree(first));
+        var e = assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rFree(first));
         assertTrue(e.getMessage().contains("already freed"), e.getMessage());
         second.set(JAVA_BYTE, 0, (byte) 1); // the new allocation is untouched and still live
         assertEquals(64, allocator.stats().bytesInUse());
-        assertThrows(IllegalArgumentException.class, () -> allocator.rRealloc(first, 128));
-        allocator.rFree(second);
+        assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rRealloc(first, 128));
+        allocator.unowned().rFree(second);
     }
 
     @Test
     void aSegmentRebuiltFromALiveAddressIsRejectedAsNotTheOneHandedOutNotAsFreed() {
-        MemorySegment s = allocator.rAlloc(48);
+        MemorySegment s = allocator.unowned().rAlloc(48);
         MemorySegment rebuilt = MemorySegment.ofAddress(s.address()).reinterpret(48);
-        var e = assertThrows(IllegalArgumentException.class, () -> allocator.rFree(rebuilt));
+        var e = assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rFree(rebuilt));
         assertEquals(String.format("rFree: 0x%x is a live CHECKED allocation, but this segment is not the one handed "
                 + "out for it (rebuilt from a raw address?); pass the segment the allocator returned; nothing was "
                 + "changed", s.address()), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> allocator.rRealloc(rebuilt, 96));
+        assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rRealloc(rebuilt, 96));
         assertEquals(48, allocator.stats().bytesInUse(), "the allocation is untouched");
         s.set(JAVA_BYTE, 47, (byte) 9);
-        allocator.rFree(s);
+        allocator.unowned().rFree(s);
     }
 
     @Test
     void aResizeEndsTheOldSegmentAndAFailedResizeKeepsIt() {
-        MemorySegment s = allocator.rAlloc(32);
+        MemorySegment s = allocator.unowned().rAlloc(32);
         s.set(JAVA_BYTE, 31, (byte) 5);
         allocator.configure(allocator.config().withLimit(100));
-        assertEquals(Cause.LIMIT, assertThrows(MemoryAllocationException.class, () -> allocator.rRealloc(s, 200)).cause());
+        assertEquals(Cause.LIMIT, assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rRealloc(s, 200)).cause());
         assertEquals(5, s.get(JAVA_BYTE, 31), "still valid after a failed resize");
-        MemorySegment grown = allocator.rRealloc(s, 64);
+        MemorySegment grown = allocator.unowned().rRealloc(s, 64);
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0));
         assertEquals(5, grown.get(JAVA_BYTE, 31));
-        allocator.rFree(grown);
+        allocator.unowned().rFree(grown);
     }
 
     /**
@@ -172,9 +172,9 @@ class CheckedModeTest {
                 backend.free(address, oldSize); // the old address is free: the next malloc of its size gets it
                 try { // another thread, as it were, allocates and frees it before this realloc returns
                     self[0].configure(self[0].config().withSafety(Safety.FAST));
-                    MemorySegment other = self[0].rAlloc(oldSize);
+                    MemorySegment other = self[0].unowned().rAlloc(oldSize);
                     reused[0] = other.address();
-                    self[0].rFree(other);
+                    self[0].unowned().rFree(other);
                 } catch (Throwable t) {
                     duringResize.add(t);
                 }
@@ -193,14 +193,14 @@ class CheckedModeTest {
                 .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
                 .build();
         self[0] = a;
-        MemorySegment s = a.rAlloc(64);
+        MemorySegment s = a.unowned().rAlloc(64);
         s.set(JAVA_BYTE, 63, (byte) 7);
-        MemorySegment grown = a.rRealloc(s, 128);
+        MemorySegment grown = a.unowned().rRealloc(s, 128);
         assertEquals(s.address(), reused[0], "the other allocation got the old address");
         assertEquals(java.util.List.of(), duringResize, "its rFree was accepted");
         assertEquals(7, grown.get(JAVA_BYTE, 63));
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0), "the old segment is stale");
-        a.rFree(grown);
+        a.unowned().rFree(grown);
         assertEquals(0, a.stats().bytesInUse());
         assertEquals(0, a.stats().liveAllocations());
     }
@@ -227,8 +227,8 @@ class CheckedModeTest {
         assertTrue(e.getMessage().contains("is closed"), e.getMessage());
         assertEquals(0, a.stats().bytesInUse(), "the release freed it");
         a.configure(a.config().withSafety(Safety.FAST));
-        MemorySegment next = a.rAlloc(600); // the backend hands the same address out again
-        a.rFree(next); // accepted: no leftover lifetime claims the address
+        MemorySegment next = a.unowned().rAlloc(600); // the backend hands the same address out again
+        a.unowned().rFree(next); // accepted: no leftover lifetime claims the address
         assertEquals(0, a.stats().liveAllocations());
     }
 
@@ -238,31 +238,31 @@ class CheckedModeTest {
         MemorySegment s = view.rAlloc(16);
         view.release();
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0));
-        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(s));
+        assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rFree(s));
     }
 
     @Test
     void segmentsOfBothModesStayFreeableAcrossAModeChange() {
-        MemorySegment checked = allocator.rAlloc(16);
+        MemorySegment checked = allocator.unowned().rAlloc(16);
         allocator.configure(allocator.config().withSafety(Safety.FAST));
-        MemorySegment fast = allocator.rAlloc(24);
+        MemorySegment fast = allocator.unowned().rAlloc(24);
         assertTrue(fast.scope().isAlive());
-        allocator.rFree(checked);
+        allocator.unowned().rFree(checked);
         allocator.configure(allocator.config().withSafety(Safety.CHECKED));
-        allocator.rFree(fast);
-        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(fast));
-        assertThrows(IllegalArgumentException.class, () -> allocator.rFree(checked));
+        allocator.unowned().rFree(fast);
+        assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rFree(fast));
+        assertThrows(IllegalArgumentException.class, () -> allocator.unowned().rFree(checked));
     }
 
     @Test
     void allocTypeMemdupAndAdoptAreCheckedToo() {
-        MemorySegment t = allocator.rAllocType(JAVA_LONG);
-        MemorySegment d = allocator.rMemdup(MemorySegment.ofArray(new byte[] {1, 2}));
+        MemorySegment t = allocator.unowned().rAllocType(JAVA_LONG);
+        MemorySegment d = allocator.unowned().rMemdup(MemorySegment.ofArray(new byte[] {1, 2}));
         long raw = LibcBackend.INSTANCE.malloc(8);
-        MemorySegment a = allocator.adopt(MemorySegment.ofAddress(raw), 8);
-        allocator.rFree(t);
-        allocator.rFree(d);
-        allocator.rFree(a);
+        MemorySegment a = allocator.unowned().adopt(MemorySegment.ofAddress(raw), 8);
+        allocator.unowned().rFree(t);
+        allocator.unowned().rFree(d);
+        allocator.unowned().rFree(a);
         assertThrows(IllegalStateException.class, () -> t.get(JAVA_LONG, 0));
         assertThrows(IllegalStateException.class, () -> d.get(JAVA_BYTE, 0));
         assertThrows(IllegalStateException.class, () -> a.get(JAVA_LONG, 0));
@@ -271,8 +271,8 @@ class CheckedModeTest {
     @Test
     void fastModeSegmentsHaveTheGlobalScope() {
         SafeAllocator fast = SafeAllocator.builder().logger(new RecordingLogger()).build();
-        MemorySegment s = fast.rAlloc(8);
+        MemorySegment s = fast.unowned().rAlloc(8);
         assertEquals(MemorySegment.NULL.scope(), s.scope(), "FAST mode pays no arena");
-        fast.rFree(s);
+        fast.unowned().rFree(s);
     }
 }

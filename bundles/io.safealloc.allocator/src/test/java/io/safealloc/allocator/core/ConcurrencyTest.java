@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,13 +76,13 @@ class ConcurrencyTest {
     void ofTwoThreadsFreeingTheSameSegmentExactlyOneWins() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         for (int round = 0; round < 2_000; round++) {
-            MemorySegment s = allocator.rAlloc(24);
+            MemorySegment s = allocator.unowned().rAlloc(24);
             CyclicBarrier start = new CyclicBarrier(2);
             AtomicInteger rejected = new AtomicInteger();
             Runnable free = () -> {
                 try {
                     start.await();
-                    allocator.rFree(s);
+                    allocator.unowned().rFree(s);
                 } catch (IllegalArgumentException e) {
                     rejected.incrementAndGet();
                 } catch (Exception e) {
@@ -115,14 +116,14 @@ class ConcurrencyTest {
         }, 0);
         Thread blocked = Thread.ofPlatform().start(() -> {
             try {
-                allocator.rAlloc(5000);
+                allocator.unowned().rAlloc(5000);
             } catch (MemoryAllocationException expected) {
                 // decided FAIL once the others were done
             }
         });
         assertTrue(handlerEntered.await(30, TimeUnit.SECONDS));
         for (int i = 0; i < 1000; i++) { // meanwhile, another thread allocates, frees, re-ranks
-            allocator.rFree(allocator.rAlloc(100));
+            allocator.unowned().rFree(allocator.unowned().rAlloc(100));
         }
         allocator.handlers().add(e -> Recovery.DEFER, 5).unregister();
         othersDone.countDown();
@@ -151,5 +152,70 @@ class ConcurrencyTest {
             assertEquals(0, allocator.stats().bytesInUse(), "round " + round);
             assertEquals(allocator.stats().allocations(), allocator.stats().frees(), "round " + round);
         }
+    }
+
+    private static final int ADOPTION_ROUNDS = 100;
+
+    /**
+     * adopt checks that the address is not live and inserts it as one step: LiveTable.insert assumes
+     * the key is absent, so two threads adopting the same address at once must not both pass the
+     * check (two entries, the block accounted twice, and two rFree calls both reaching libc free: a
+     * double free, which glibc answers by aborting the JVM). Best effort: the window is narrow, so the
+     * race runs at least {@value #ADOPTION_ROUNDS} rounds, and more for up to two seconds.
+     */
+    @Test
+    void ofTwoThreadsAdoptingTheSameAddressExactlyOneWins() throws Exception {
+        FaultInjectingBackend backend = FaultInjectingBackend.reliable();
+        SafeAllocator a = TestAllocators.failing(backend, Safety.FAST);
+        AtomicLong target = new AtomicLong();
+        AtomicLong round = new AtomicLong();
+        AtomicInteger wins = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        Runnable racer = () -> {
+            for (long r = 1;; r++) {
+                long go;
+                while ((go = round.get()) < r) {
+                    Thread.onSpinWait();
+                }
+                if (go == Long.MAX_VALUE) {
+                    return;
+                }
+                try {
+                    a.unowned().adopt(MemorySegment.ofAddress(target.get()), 16);
+                    wins.incrementAndGet();
+                } catch (IllegalArgumentException alreadyOwned) {
+                    // the loser of the race
+                }
+                done.incrementAndGet();
+            }
+        };
+        Thread first = Thread.ofPlatform().daemon().start(racer);
+        Thread second = Thread.ofPlatform().daemon().start(racer);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long r = 0;
+        try {
+            while (r < ADOPTION_ROUNDS || System.nanoTime() < deadline) {
+                r++;
+                long raw = backend.mallocForAdoption(16);
+                target.set(raw);
+                wins.set(0);
+                done.set(0);
+                round.set(r);
+                while (done.get() < 2) {
+                    Thread.onSpinWait();
+                }
+                // Checked before any free: with two entries, a second rFree would be a libc double free.
+                assertEquals(1, wins.get(), "round " + r + ": adopted " + wins.get() + " times; live allocations "
+                        + a.stats().liveAllocations());
+                a.unowned().rFree(MemorySegment.ofAddress(raw));
+            }
+        } finally {
+            round.set(Long.MAX_VALUE); // lets the racers out
+            first.join(10_000);
+            second.join(10_000);
+        }
+        assertTrue(r > 50, "rounds raced: " + r);
+        assertEquals(0, a.stats().liveAllocations());
+        assertEquals(0, backend.outstandingBlocks());
     }
 }

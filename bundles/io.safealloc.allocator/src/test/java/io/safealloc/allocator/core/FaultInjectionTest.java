@@ -82,7 +82,7 @@ class FaultInjectionTest {
 
     @Test
     void everyInjectedNullIsOneFailEventAndTheAccountingStaysExact() {
-        Workload workload = new Workload(allocator, new SplittableRandom(SEED));
+        Workload workload = new Workload(allocator.unowned(), new SplittableRandom(SEED));
         workload.run(OPS, true);
         long injected = backend.injected();
         assertTrue(injected > OPS / 200, "the seed injected failures: " + injected + " of " + backend.calls());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -47,7 +48,7 @@ class HandlerMisuseTest {
     }
 
     private MemoryAllocationException overLimit() {
-        return assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(LIMIT + 1));
+        return assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(LIMIT + 1));
     }
 
     private static String limitMessage(String decision) {
@@ -118,10 +119,10 @@ class HandlerMisuseTest {
         allocator.handlers().add(e -> {
             maxDepth.accumulateAndGet(depth.incrementAndGet(), Math::max);
             try {
-                madeInside.add(allocator.rAlloc(100)); // fits: succeeds inside the handler
-                MemorySegment grown = allocator.rRealloc(madeInside.remove(0), 200);
+                madeInside.add(allocator.unowned().rAlloc(100)); // fits: succeeds inside the handler
+                MemorySegment grown = allocator.unowned().rRealloc(madeInside.remove(0), 200);
                 madeInside.add(grown);
-                allocator.rAlloc(LIMIT * 10L); // does not fit: fails without asking the handlers again
+                allocator.unowned().rAlloc(LIMIT * 10L); // does not fit: fails without asking the handlers again
             } catch (MemoryAllocationException ex) {
                 inner.set(ex);
             } finally {
@@ -135,7 +136,7 @@ class HandlerMisuseTest {
                 + "requested by none [-1], attempt 1; top holders: none [-1] 200; decision FAIL", inner.get().getMessage());
         assertTrue(log.contains("allocation failed inside a memory handler: FAIL without asking the handlers"));
         assertEquals(200, allocator.stats().bytesInUse(), "what the handler allocated is accounted");
-        madeInside.forEach(allocator::rFree);
+        madeInside.forEach(allocator.unowned()::rFree);
     }
 
     @Test
@@ -188,22 +189,22 @@ class HandlerMisuseTest {
         }, 5);
 
         CompletableFuture<MemoryAllocationException> stalled = CompletableFuture.supplyAsync(
-                () -> assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(LIMIT + 1)),
+                () -> assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(LIMIT + 1)),
                 r -> Thread.ofPlatform().name("stalled").start(r));
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the handler blocked");
 
         for (int i = 0; i < 10_000; i++) { // meanwhile, this thread allocates and frees
-            allocator.rFree(allocator.rAlloc(1 + i % LIMIT));
+            allocator.unowned().rFree(allocator.unowned().rAlloc(1 + i % LIMIT));
         }
         MemoryAllocationException mine = overLimit(); // and fails, decided without waiting
         assertEquals(Recovery.FAIL, mine.decision());
         assertEquals(1, othersDecided.get());
         second.setRanking(20); // re-ranks
         allocator.configure(allocator.config().withLimit(2 * LIMIT).withWarnPercent(50)); // reconfigures
-        MemorySegment big = allocator.rAlloc(LIMIT + 1); // fits the new limit
+        MemorySegment big = allocator.unowned().rAlloc(LIMIT + 1); // fits the new limit
         assertNotNull(allocator.stats());
         assertEquals(1, allocator.holdings().size());
-        allocator.rFree(big);
+        allocator.unowned().rFree(big);
 
         assertFalse(stalled.isDone(), "still blocked in its handler after all that");
         Thread.State state = blockedThread.get().getState();
@@ -213,5 +214,44 @@ class HandlerMisuseTest {
         assertEquals(Cause.LIMIT, late.cause());
         assertEquals(Recovery.FAIL, late.decision());
         second.unregister();
+    }
+
+    /**
+     * A handler that throws any Throwable, an Error included (OutOfMemoryError is likely in a memory
+     * handler; a sneaky checked exception), counts as DEFER: nothing escapes from the allocating
+     * call. In rRealloc the entry is already out of the live table when the handlers are asked, so
+     * it must be put back whatever was thrown, or the original block is lost, still accounted but
+     * no longer freeable.
+     */
+    @Test
+    void aHandlerThrowingAnErrorCountsAsDefer() {
+        SafeAllocator a = TestAllocators.failing(FaultInjectingBackend.reliable(), Safety.FAST);
+        a.configure(a.config().withLimit(1000));
+        a.handlers().add(HandlerMisuseTest::throwError, 0);
+        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> a.unowned().rAlloc(5000));
+        assertEquals(Recovery.FAIL, e.decision(), "treated as DEFER: the default decided");
+    }
+
+    @Test
+    void aResizeWhoseHandlerThrowsAnErrorKeepsTheOriginalValidAndAccounted() {
+        FaultInjectingBackend backend = FaultInjectingBackend.reliable();
+        SafeAllocator a = TestAllocators.failing(backend, Safety.FAST);
+        a.configure(a.config().withLimit(1000));
+        a.handlers().add(HandlerMisuseTest::throwError, 0);
+        MemorySegment s = a.unowned().rAlloc(100);
+        try {
+            a.unowned().rRealloc(s, 5000);
+        } catch (MemoryAllocationException | ServiceConfigurationError failedEitherWay) {
+            // whichever it is, the original must survive (C realloc semantics, AllocatorService javadoc)
+        }
+        assertEquals(1, a.holdings().size(), "the original is still in the live table");
+        a.unowned().rFree(s);
+        assertEquals(0, a.stats().bytesInUse());
+        assertEquals(0, backend.outstandingBlocks(), "and libc got it back");
+    }
+
+    /** An Error of its own kind: a real OutOfMemoryError would also end the test runner (JUnit rethrows it). */
+    private static Recovery throwError(MemEvent event) {
+        throw new ServiceConfigurationError("the handler's plugin could not be loaded");
     }
 }

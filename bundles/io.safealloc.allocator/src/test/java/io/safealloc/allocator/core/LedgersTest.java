@@ -3,29 +3,19 @@ package io.safealloc.allocator.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,258 +28,18 @@ import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.api.Recovery;
 
 /**
- * The per-thread ledgers ({@link Ledgers}, {@link ThreadLedger}, {@link AccountLedger},
- * {@link SharedBudget}): the budgets granted in small reserves, exact figures with one thread, the
+ * {@link Ledgers}: the budgets granted in small reserves, exact figures with one thread, the
  * reserve slack with several, the reserves of ended threads folded back, new limits applied at a
- * thread's next call, and owner totals summed over the threads' ledgers.
- *
- * <p>The last three tests are regressions of bugs the first version of the ledgers had (see the
- * comment on each).
+ * thread's next call; and the peaks and warnings the booking feeds.
  */
 @Timeout(120)
-class LedgersTest {
-
-    private SafeAllocator allocator;
-    private final List<OwnerView> views = new ArrayList<>();
-    private final List<Worker> workers = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        allocator = SafeAllocator.builder().silent()
-                .config(AllocatorConfig.DEFAULTS.withDefaultRecovery(Recovery.FAIL))
-                .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
-                .build();
-    }
-
-    /** Safety net: ends the workers and releases the views, so a failed test leaks no native memory. */
-    @AfterEach
-    void releaseEverything() throws InterruptedException {
-        for (Worker w : workers) {
-            w.stop();
-        }
-        for (OwnerView v : views) {
-            v.release();
-        }
-        assertEquals(0, allocator.stats().bytesInUse(), "bytes in use after the test");
-        assertEquals(0, allocator.stats().liveAllocations(), "live allocations after the test");
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------
-
-    private OwnerView open(String name) {
-        OwnerView view = allocator.open(new Owner(views.size() + 1, name));
-        views.add(view);
-        return view;
-    }
-
-    private Worker worker(String name) {
-        Worker w = new Worker(name);
-        workers.add(w);
-        return w;
-    }
-
-    private void limit(long bytes) {
-        allocator.configure(allocator.config().withLimit(bytes));
-    }
-
-    private static Ledgers ledgersOf(SafeAllocator allocator) {
-        return allocator.ledgers();
-    }
-
-    private static Account accountOf(OwnerView view) {
-        return view.account();
-    }
-
-    /** @return the global budget granted: the bytes in use plus every thread's reserve */
-    private long granted() {
-        return ledgersOf(allocator).global().granted();
-    }
-
-    private BundleStats figuresOf(String name) {
-        return allocator.stats().bundles().stream().filter(b -> b.bundleName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not in " + allocator.stats().bundles()));
-    }
-
-    private static MemoryAllocationException refused(Budget budget, Executable call) {
-        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, call);
-        assertEquals(Cause.LIMIT, e.cause(), e.getMessage());
-        assertEquals(budget, e.event().budget(), e.getMessage());
-        return e;
-    }
-
-    private static long sum(List<MemorySegment> segments) {
-        return segments.stream().mapToLong(MemorySegment::byteSize).sum();
-    }
-
-    /**
-     * A thread that stays alive between the tasks given to it (so its reserves persist), runs them in
-     * order, and ends only when stopped (joined). {@link Future#get} orders its work before the
-     * caller's next step.
-     */
-    static final class Worker {
-        private static final FutureTask<Void> STOP = new FutureTask<>(() -> null);
-        private final BlockingQueue<FutureTask<?>> tasks = new LinkedBlockingQueue<>();
-        final Thread thread;
-
-        Worker(String name) {
-            thread = Thread.ofPlatform().name(name).start(() -> {
-                try {
-                    for (FutureTask<?> task = tasks.take(); task != STOP; task = tasks.take()) {
-                        task.run();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-
-        <T> Future<T> submit(Callable<T> work) {
-            FutureTask<T> task = new FutureTask<>(work);
-            tasks.add(task);
-            return task;
-        }
-
-        <T> T call(Callable<T> work) throws Exception {
-            return await(submit(work));
-        }
-
-        void run(Executable work) throws Exception {
-            call(() -> {
-                try {
-                    work.execute();
-                } catch (Exception | Error e) {
-                    throw e;
-                } catch (Throwable t) {
-                    throw new AssertionError(t);
-                }
-                return null;
-            });
-        }
-
-        /** Ends the thread and joins it: afterwards it is no longer alive, so its ledgers may be folded. */
-        void stop() throws InterruptedException {
-            if (thread.isAlive()) {
-                tasks.add(STOP);
-                thread.join();
-            }
-        }
-
-        static <T> T await(Future<T> future) throws Exception {
-            try {
-                return future.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw (Exception) e.getCause();
-            }
-        }
-    }
-
-    // ---- 1. SharedBudget ------------------------------------------------------------------------
-
-    @Test
-    void aBudgetGrantsWithinItsLimitAndARefusalGrantsNothing() {
-        SharedBudget budget = new SharedBudget();
-        long limit = 1000;
-        assertEquals(400, budget.grant(400, limit));
-        assertEquals(1000, budget.grant(600, limit), "up to the limit exactly");
-        assertEquals(SharedBudget.REFUSED, budget.grant(1, limit), "one byte over");
-        assertEquals(1000, budget.granted(), "a refusal leaves the grant unchanged");
-        budget.giveBack(300);
-        assertEquals(700, budget.granted());
-        assertEquals(SharedBudget.REFUSED, budget.grant(301, limit));
-        assertEquals(700, budget.granted());
-        assertEquals(1000, budget.grant(300, limit));
-        assertEquals(1000 + 5000, budget.grant(5000, 0), "limit 0 means none");
-        assertEquals(0, budget.peak(), "a grant alone does not raise the peak: the caller does, once every budget granted");
-        budget.raisePeak(6000);
-        assertEquals(6000, budget.peak());
-    }
-
-    @Test
-    void forceIgnoresTheLimitAndThePeakIsTheHighestGrant() {
-        SharedBudget budget = new SharedBudget();
-        assertEquals(0, budget.peak());
-        budget.raisePeak(budget.grant(800, 1000));
-        budget.giveBack(500);
-        assertEquals(300, budget.granted());
-        assertEquals(800, budget.peak(), "a give-back does not lower the peak");
-        assertEquals(300 + 2000, budget.force(2000), "memory that exists already is never refused");
-        budget.raisePeak(2300);
-        assertEquals(2300, budget.peak());
-        assertEquals(SharedBudget.REFUSED, budget.grant(1, 1000), "over the limit: grants refused");
-        budget.giveBack(2300);
-        assertEquals(0, budget.granted());
-        assertEquals(2300, budget.peak());
-        budget.raisePeak(budget.grant(100, 1000));
-        assertEquals(2300, budget.peak(), "the peak only rises");
-    }
-
-    @Test
-    void racingGrantsNeverOvershootTheLimit() throws Exception {
-        SharedBudget budget = new SharedBudget();
-        int threads = 8;
-        long limit = 50_000;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        AtomicLong granted = new AtomicLong();
-        List<Thread> all = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            all.add(Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-                long after;
-                while ((after = budget.grant(3, limit)) != SharedBudget.REFUSED) {
-                    budget.raisePeak(after);
-                    granted.addAndGet(3);
-                }
-            }));
-        }
-        for (Thread t : all) {
-            t.join();
-        }
-        assertEquals(limit / 3 * 3, granted.get(), "every grant that fits, and not one more");
-        assertEquals(granted.get(), budget.granted());
-        assertEquals(granted.get(), budget.peak());
-    }
-
-    // ---- 2. keepFor -----------------------------------------------------------------------------
-
-    @Test
-    void aThreadKeeps64KiBWithoutALimitElseA1024thOfItAtMost64KiB() {
-        assertEquals(64 * 1024, Ledgers.MAX_KEEP);
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(0), "no limit");
-        assertEquals(0, Ledgers.keepFor(1), "tiny limits are exact: nothing kept");
-        assertEquals(0, Ledgers.keepFor(1023));
-        assertEquals(1, Ledgers.keepFor(1024));
-        assertEquals(10_000 / 1024, Ledgers.keepFor(10_000));
-        assertEquals(1024, Ledgers.keepFor(1 << 20));
-        assertEquals(Ledgers.MAX_KEEP - 1, Ledgers.keepFor(Ledgers.MAX_KEEP * 1024 - 1024));
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(Ledgers.MAX_KEEP * 1024));
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(1L << 40), "capped");
-        assertEquals(Ledgers.MAX_KEEP, Ledgers.keepFor(Long.MAX_VALUE), "capped, no overflow");
-    }
-
-    @Test
-    void aReserveGrowsTo4MiBWithoutALimitElseToA1024thOfIt() {
-        assertEquals(4 * 1024 * 1024, Ledgers.MAX_CEILING);
-        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(0), "no limit");
-        assertEquals(0, Ledgers.ceilingFor(1023), "tiny limits are exact: nothing kept");
-        assertEquals(1024, Ledgers.ceilingFor(1 << 20), "no more than keepFor under small limits");
-        assertEquals(Ledgers.keepFor(1 << 20), Ledgers.ceilingFor(1 << 20));
-        assertEquals(1 << 20, Ledgers.ceilingFor(1L << 30));
-        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(1L << 40), "capped");
-        assertEquals(Ledgers.MAX_CEILING, Ledgers.ceilingFor(Long.MAX_VALUE), "capped, no overflow");
-    }
+class LedgersTest extends LedgerFixture {
 
     // ---- Ledgers on their own ---------------------------------------------------------------------
 
     /** Allocates and frees {@code bytes} in the calling thread's ledger, checking the grant. */
     private static void cycle(Ledgers ledgers, AccountLedger ledger, long bytes, AllocatorConfig config) {
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, bytes, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, bytes, config));
         ledgers.unreserve(ledger, bytes, config);
     }
 
@@ -309,7 +59,7 @@ class LedgersTest {
         assertEquals(block, ledgers.global().peak());
 
         // The next allocate + free of that size is served by the reserves: the budgets do not move.
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, block, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, block, config));
         assertEquals(block, ledger.bytes());
         assertEquals(block, ledgers.global().granted(), "no grant: the reserve covered it");
         ledgers.unreserve(ledger, block, config);
@@ -318,16 +68,16 @@ class LedgersTest {
 
         // A 5 MiB block: the reserve grows only to its ceiling; the rest goes back.
         cycle(ledgers, ledger, 5L << 20, config);
-        assertEquals(Ledgers.MAX_CEILING, ledgers.global().granted(), "at most 4 MiB kept");
-        assertEquals(Ledgers.MAX_CEILING, account.budget.granted());
+        assertEquals(Reserve.MAX_CEILING, ledgers.global().granted(), "at most 4 MiB kept");
+        assertEquals(Reserve.MAX_CEILING, account.budget.granted());
         assertEquals(5L << 20, ledgers.global().peak(), "one thread: the peak is exact");
 
         // A limit resets the keep to the limit's (the reserve is trimmed at the thread's next call).
         AllocatorConfig limited = config.withLimit(64L << 20);
         cycle(ledgers, ledger, 100, limited);
-        assertEquals(Ledgers.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
+        assertEquals(Reserve.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
         cycle(ledgers, ledger, block, limited);
-        assertEquals(Ledgers.ceilingFor(64L << 20), ledgers.global().granted(), "grows no further than a 1024th");
+        assertEquals(Reserve.ceilingFor(64L << 20), ledgers.global().granted(), "grows no further than a 1024th");
     }
 
     @Test
@@ -349,64 +99,63 @@ class LedgersTest {
 
         // What the reserves hold is the most another thread is refused early by: 1 MiB per thread.
         AccountLedger mine = ledgers.of(account);
-        assertEquals(Ledgers.LIMIT_GLOBAL, ledgers.reserve(mine, limit - block + 1, config),
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(mine, limit - block + 1, config),
                 "the other thread's 1 MiB reserve stands in the way while that thread lives");
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(mine, limit - block, config), "up to it is granted");
+        assertEquals(Status.GRANTED, ledgers.reserve(mine, limit - block, config), "up to it is granted");
         assertEquals(limit, ledgers.global().granted(), "the limit exactly: bytes in use + the other's reserve");
         ledgers.unreserve(mine, limit - block, config);
         assertEquals(2 * block, ledgers.global().granted());
     }
-
 
     @Test
     void aThreadUsesItsReserveFirstAndAFreeKeepsAtMostKeep() {
         Ledgers ledgers = new Ledgers();
         Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1 << 20;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
         AccountLedger ledger = ledgers.of(account);
         assertSame(ledger, ledgers.of(account), "one ledger per thread and account");
         assertSame(account, ledger.account);
 
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 5000, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 5000, config));
         assertEquals(5000, ledgers.global().granted());
         assertEquals(5000, ledger.bytes());
         ledgers.unreserve(ledger, 5000, config);
         assertEquals(0, ledger.bytes());
         assertEquals(keep, ledgers.global().granted(), "the free kept `keep` bytes and gave the rest back");
 
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, keep - 24, config), "covered by the reserve");
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, keep - 24, config), "covered by the reserve");
         assertEquals(keep, ledgers.global().granted(), "no grant");
         long inUse = keep - 24;
         // 24 bytes are left in reserve: a 100-byte allocation uses them and asks for 76 only.
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 100, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 100, config));
         assertEquals(inUse + 100, ledgers.global().granted(), "granted == bytes in use: the reserve went first");
         inUse += 100;
         assertEquals(inUse, ledger.bytes());
         assertEquals(inUse, ledgers.global().granted());
 
-        assertEquals(Ledgers.LIMIT_GLOBAL, ledgers.reserve(ledger, limit - inUse + 1, config));
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(ledger, limit - inUse + 1, config));
         assertEquals(inUse, ledgers.global().granted(), "a refusal books nothing");
         assertEquals(inUse, ledger.bytes());
 
         // A quota: the account's reserve (kept under no quota) is trimmed at this thread's next call.
         long quota = inUse + 1000;
         account.limit = quota;
-        assertEquals(Ledgers.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001, config));
+        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001, config));
         assertEquals(inUse, ledgers.global().granted(), "the global grant was given back");
-        assertEquals(inUse + Ledgers.keepFor(quota), account.budget.granted(), "quota reserve trimmed to its keep");
+        assertEquals(inUse + Reserve.keepFor(quota), account.budget.granted(), "quota reserve trimmed to its keep");
         assertEquals(inUse, ledger.bytes());
-        assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 1000, config), "exactly up to the quota");
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 1000, config), "exactly up to the quota");
         assertEquals(inUse + 1000, ledgers.global().granted());
         inUse += 1000;
         assertEquals(quota, account.budget.granted());
-        assertEquals(Ledgers.LIMIT_BUNDLE, ledgers.reserve(ledger, 1, config));
+        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1, config));
 
         ledgers.unreserve(ledger, inUse, config);
         assertEquals(0, ledger.bytes());
         assertEquals(keep, ledgers.global().granted());
-        assertEquals(Ledgers.keepFor(quota), account.budget.granted());
+        assertEquals(Reserve.keepFor(quota), account.budget.granted());
     }
 
     @Test
@@ -414,11 +163,11 @@ class LedgersTest {
         Ledgers ledgers = new Ledgers();
         Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1 << 20;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
         Runnable allocateAndFree = () -> {
             AccountLedger ledger = ledgers.of(account);
-            assertEquals(Ledgers.GRANTED, ledgers.reserve(ledger, 2 * keep, config));
+            assertEquals(Status.GRANTED, ledgers.reserve(ledger, 2 * keep, config));
             ledger.countAllocation();
             ledger.countFree();
             ledgers.unreserve(ledger, 2 * keep, config);
@@ -445,7 +194,7 @@ class LedgersTest {
     @Test
     void oneThreadIsRefusedExactlyAtTheGlobalLimitAndItsFreesGiveTheReserveBack() {
         long limit = 10_000;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         assertTrue(keep > 0, "the limit is large enough for a reserve to matter");
         limit(limit);
         OwnerView view = open("single");
@@ -489,7 +238,7 @@ class LedgersTest {
     @Test
     void oneThreadIsRefusedExactlyAtABundleQuota() {
         long quota = 10_000;
-        long keep = Ledgers.keepFor(quota);
+        long keep = Reserve.keepFor(quota);
         assertTrue(keep > 0);
         allocator.setQuota("quota", quota);
         limit(1 << 20); // a global limit too, far away
@@ -537,8 +286,8 @@ class LedgersTest {
     @ValueSource(longs = {10_000, 1 << 20, 0})
     void oneThreadsFiguresFollowAModelExactly(long limit) {
         limit(limit);
-        long keep = Ledgers.keepFor(limit); // grows to the largest block given back, up to the ceiling
-        long ceiling = Ledgers.ceilingFor(limit);
+        long keep = Reserve.keepFor(limit); // grows to the largest block given back, up to the ceiling
+        long ceiling = Reserve.ceilingFor(limit);
         OwnerView view = open("model");
         SplittableRandom random = new SplittableRandom(limit);
         long maxSize = limit == 0 ? 300_000 : limit * 3 / 10;
@@ -592,7 +341,7 @@ class LedgersTest {
     @Test
     void threadsNeverExceedTheLimitAndTheReservesOfEndedThreadsAreFoldedBack() throws Exception {
         long limit = 1 << 20;
-        long keep = Ledgers.keepFor(limit);
+        long keep = Reserve.keepFor(limit);
         int n = 8;
         limit(limit);
         OwnerView view = open("workers");
@@ -681,9 +430,9 @@ class LedgersTest {
     @Test
     void aLowerGlobalLimitTrimsAThreadsReserveAtItsNextCall() throws Exception {
         long oldLimit = 1 << 20;
-        long oldKeep = Ledgers.keepFor(oldLimit);
+        long oldKeep = Reserve.keepFor(oldLimit);
         long newLimit = 100_000;
-        long newKeep = Ledgers.keepFor(newLimit);
+        long newKeep = Reserve.keepFor(newLimit);
         assertTrue(newKeep > 0 && newKeep < oldKeep);
         limit(oldLimit);
         OwnerView view = open("trim");
@@ -727,7 +476,7 @@ class LedgersTest {
         assertEquals(newLimit, granted());
         refused(Budget.GLOBAL, () -> view.rAlloc(1));
         view.rFree(all);
-        assertEquals(Ledgers.keepFor(newLimit), granted());
+        assertEquals(Reserve.keepFor(newLimit), granted());
     }
 
     @Test
@@ -744,7 +493,7 @@ class LedgersTest {
         assertEquals(held + 200_000, account.budget.granted(), "no quota: the reserve grew to hold the block freed");
 
         long quota = 100_000;
-        long newKeep = Ledgers.keepFor(quota);
+        long newKeep = Reserve.keepFor(quota);
         allocator.setQuota("q", quota);
         assertEquals(held + 200_000, account.budget.granted(), "nothing moves before the holder's next call");
         holder.run(() -> view.rFree(kept));
@@ -764,135 +513,6 @@ class LedgersTest {
         assertEquals(0, figures.bytesInUse());
         assertEquals(4, figures.allocations());
         assertEquals(4, figures.frees());
-    }
-
-    // ---- 6. two threads, one owner ---------------------------------------------------------------
-
-    record Work(List<MemorySegment> held, long allocations, long frees) {
-    }
-
-    @Test
-    void twoThreadsAllocatingForOneOwnerLeaveExactTotals() throws Exception {
-        OwnerView view = open("shared");
-        int n = 2;
-        CyclicBarrier start = new CyclicBarrier(n);
-        List<Future<Work>> futures = new ArrayList<>();
-        for (int t = 0; t < n; t++) {
-            int seed = 100 + t;
-            futures.add(worker("w" + t).submit(() -> {
-                SplittableRandom random = new SplittableRandom(seed);
-                List<MemorySegment> held = new ArrayList<>();
-                long allocations = 0;
-                long frees = 0;
-                start.await();
-                for (int i = 0; i < 20_000; i++) {
-                    if (held.isEmpty() || random.nextInt(3) > 0 && held.size() < 64) {
-                        held.add(view.rAlloc(random.nextLong(1, 512)));
-                        allocations++;
-                    } else {
-                        view.rFree(held.remove(random.nextInt(held.size())));
-                        frees++;
-                    }
-                }
-                held.add(view.rAlloc(random.nextLong(1, 512))); // something is held at the end
-                allocations++;
-                return new Work(held, allocations, frees);
-            }));
-        }
-        List<Work> results = new ArrayList<>();
-        for (Future<Work> f : futures) {
-            results.add(Worker.await(f));
-        }
-        long allocations = results.stream().mapToLong(Work::allocations).sum();
-        long frees = results.stream().mapToLong(Work::frees).sum();
-        List<MemorySegment> held = results.stream().flatMap(w -> w.held().stream()).toList();
-        assertTrue(held.size() >= n);
-        assertTotals("shared", allocations, frees, sum(held), held.size());
-
-        for (Worker w : workers) {
-            w.stop();
-        }
-        assertTotals("shared", allocations, frees, sum(held), held.size()); // ended, not folded yet
-        allocator.setQuota("shared", 1);
-        refused(Budget.BUNDLE, () -> view.rAlloc(2)); // a quota refusal folds the ended threads' ledgers
-        allocator.setQuota("shared", 0);
-        assertTotals("shared", allocations, frees, sum(held), held.size());
-
-        held.forEach(view::rFree); // by a third thread
-        assertTotals("shared", allocations, frees + held.size(), 0, 0);
-        assertEquals(1, figuresOf("shared").failures().get(Cause.LIMIT), "the one refusal");
-    }
-
-    private void assertTotals(String owner, long allocations, long frees, long bytes, long live) {
-        BundleStats figures = figuresOf(owner);
-        assertEquals(allocations, figures.allocations(), owner + " allocations");
-        assertEquals(frees, figures.frees(), owner + " frees");
-        assertEquals(bytes, figures.bytesInUse(), owner + " bytes in use");
-        assertEquals(live, figures.liveAllocations(), owner + " live allocations");
-        MemStats stats = allocator.stats(); // this owner is the only one that allocated
-        assertEquals(allocations, stats.allocations(), "global allocations");
-        assertEquals(frees, stats.frees(), "global frees");
-        assertEquals(bytes, stats.bytesInUse(), "global bytes in use");
-        assertEquals(live, stats.liveAllocations(), "global live allocations");
-    }
-
-    // ---- 7. a free on another thread ---------------------------------------------------------------
-
-    @Test
-    void aFreeOnAnotherThreadKeepsTheOwnersTotalsExact() throws Exception {
-        long quota = 10_000;
-        long keep = Ledgers.keepFor(quota);
-        allocator.setQuota("cross", quota);
-        OwnerView view = open("cross");
-        Account account = accountOf(view);
-        Ledgers ledgers = ledgersOf(allocator);
-        Worker allocating = worker("allocating");
-        List<MemorySegment> segments = allocating.call(() -> List.of(view.rAlloc(1000), view.rAlloc(2000), view.rAlloc(3000)));
-        assertTotals("cross", 3, 0, 6000, 3);
-
-        view.rFree(segments.get(0)); // this thread frees what the worker allocated
-        view.rFree(segments.get(1));
-        assertTotals("cross", 3, 2, 3000, 1);
-        assertEquals(-3000, ledgers.of(account).bytes(), "this thread's ledger went negative");
-        assertEquals(6000, (long) allocating.call(() -> ledgers.of(account).bytes()), "the worker's ledger");
-
-        allocating.run(() -> view.rFree(segments.get(2)));
-        assertTotals("cross", 3, 3, 0, 0);
-        assertEquals(2 * keep, account.budget.granted(), "each thread kept its quota reserve");
-
-        // The quota stays exact: this thread gets all but the live worker's reserve.
-        MemorySegment most = view.rAlloc(quota - keep);
-        refused(Budget.BUNDLE, () -> view.rAlloc(1));
-        // And the worker frees what this thread allocated.
-        allocating.run(() -> view.rFree(most));
-        assertTotals("cross", 4, 4, 0, 0);
-        assertEquals(-3000 + (quota - keep), ledgers.of(account).bytes(), "this thread's ledger");
-        assertEquals(3000 - (quota - keep), (long) allocating.call(() -> ledgers.of(account).bytes()),
-                "the worker's ledger, negative now: only the sum means anything");
-        allocating.stop();
-        assertTotals("cross", 4, 4, 0, 0);
-        MemorySegment all = view.rAlloc(quota); // folds the ended worker's ledger: its reserve and figures
-        assertTotals("cross", 5, 4, quota, 1);
-        view.rFree(all);
-        assertTotals("cross", 5, 5, 0, 0);
-    }
-
-    @Test
-    void memoryOfAnEndedThreadFreedByAnotherBalancesToZero() throws Exception {
-        OwnerView view = open("orphans");
-        List<MemorySegment> orphans = new ArrayList<>();
-        Thread allocating = Thread.ofPlatform().start(() -> {
-            for (int i = 1; i <= 10; i++) {
-                orphans.add(view.rAlloc(i * 100L));
-            }
-        });
-        allocating.join(); // its writes to `orphans` are visible after the join
-        assertTotals("orphans", 10, 0, 5500, 10);
-        orphans.forEach(view::rFree);
-        assertTotals("orphans", 10, 10, 0, 0);
-        allocator.setQuota("orphans", 1);
-        refused(Budget.BUNDLE, () -> view.rAlloc(2)); // folds the ended thread's +5500 ledger
-        assertTotals("orphans", 10, 10, 0, 0);
     }
 
     // ---- bugs ------------------------------------------------------------------------------------
@@ -955,7 +575,7 @@ class LedgersTest {
         long limit = 1 << 20;
         allocator.configure(allocator.config().withLimit(limit).withWarnPercent(50));
         long threshold = allocator.stats().warnThreshold();
-        assertTrue(Ledgers.keepFor(limit) >= 1000, "the reserve can cover the second crossing");
+        assertTrue(Reserve.keepFor(limit) >= 1000, "the reserve can cover the second crossing");
         List<MemEvent> warnings = new CopyOnWriteArrayList<>();
         allocator.handlers().add(e -> {
             if (e.cause() == Cause.WARNING) {

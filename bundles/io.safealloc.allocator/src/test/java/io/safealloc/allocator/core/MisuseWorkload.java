@@ -39,7 +39,7 @@ public final class MisuseWorkload {
     private final SafeAllocator allocator;
     private final Safety safety;
     private final SafeAllocator other = SafeAllocator.builder().silent().build();
-    private final MemorySegment foreign = other.rAlloc(64);
+    private final MemorySegment foreign = other.unowned().rAlloc(64);
     private final Queue<Throwable> undocumented = new ConcurrentLinkedQueue<>();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -91,9 +91,9 @@ public final class MisuseWorkload {
         }
         MemorySegment last = shared.getAndSet(null);
         if (last != null && allocatorHolds(last.address())) {
-            allocator.rFree(last); // left in the slot, and its owner's release did not take it
+            allocator.unowned().rFree(last); // left in the slot, and its owner's release did not take it
         }
-        other.rFree(foreign);
+        other.unowned().rFree(foreign);
         long bytes = allocator.stats().bytesInUse();
         long live = allocator.stats().liveAllocations();
         System.out.printf("%s: %d calls, %d misuses rejected as documented, %d allocation failures; "
@@ -118,7 +118,7 @@ public final class MisuseWorkload {
         chain.add(e -> null, 40);
         chain.add(e -> {
             try {
-                allocator.rFree(allocator.rAlloc(e.size())); // re-entrant; fails plainly if it does not fit
+                allocator.unowned().rFree(allocator.unowned().rAlloc(e.size())); // re-entrant; fails plainly if it does not fit
             } catch (MemoryAllocationException expected) {
                 // the inner failure did not go through the handlers again
             }
@@ -130,7 +130,7 @@ public final class MisuseWorkload {
 
     private boolean allocatorHolds(long address) {
         boolean[] found = {false};
-        allocator.forEachLive((a, size, owner) -> found[0] |= a == address);
+        LiveAllocations.forEach(allocator, (a, size, owner) -> found[0] |= a == address);
         return found[0];
     }
 

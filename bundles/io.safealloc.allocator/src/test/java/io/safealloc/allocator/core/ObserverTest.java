@@ -55,7 +55,7 @@ class ObserverTest {
         assertThrows(MemoryAllocationException.class, () -> view.rAlloc(600));
         view.release();
         allocator.configure(allocator.config().withDefaultRecovery(Recovery.ABORT));
-        assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(2000));
+        assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(2000));
         assertEquals(List.of("WARNING DEFER", "LIMIT FAIL", "leak obs 1 600", "LIMIT ABORT", "aborting 70",
                 "abort action 70"), seen);
     }

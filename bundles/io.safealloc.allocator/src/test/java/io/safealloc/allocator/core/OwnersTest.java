@@ -127,16 +127,16 @@ class OwnersTest {
 
     @Test
     void aNewConfigurationAppliesLiveAndKeepsTheAccounts() {
-        MemorySegment s = allocator.rAlloc(500);
+        MemorySegment s = allocator.unowned().rAlloc(500);
         allocator.configure(allocator.config().withLimit(600));
-        assertEquals(Cause.LIMIT, assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(200)).cause());
+        assertEquals(Cause.LIMIT, assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(200)).cause());
         assertEquals(500, allocator.stats().bytesInUse());
         assertEquals(600, allocator.stats().limit());
         assertEquals(510, allocator.stats().warnThreshold());
         allocator.configure(allocator.config().withLimit(0));
-        MemorySegment t = allocator.rAlloc(200);
-        allocator.rFree(s);
-        allocator.rFree(t);
+        MemorySegment t = allocator.unowned().rAlloc(200);
+        allocator.unowned().rFree(s);
+        allocator.unowned().rFree(t);
         assertEquals(0, allocator.stats().bytesInUse());
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.safealloc.api.Budget;
 import io.safealloc.api.Cause;
+import io.safealloc.api.HandlerOrder;
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemoryAllocationException;
@@ -49,7 +50,7 @@ class RecoveryTest {
     }
 
     private MemoryAllocationException overLimit() {
-        return assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(2000));
+        return assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(2000));
     }
 
     @Test
@@ -59,8 +60,8 @@ class RecoveryTest {
             seen.set(e);
             return Recovery.FAIL;
         }, 0);
-        MemorySegment held = allocator.rAlloc(600);
-        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(600));
+        MemorySegment held = allocator.unowned().rAlloc(600);
+        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(600));
         assertEquals(Cause.LIMIT, e.cause());
         assertEquals(600, e.size());
         assertEquals(Recovery.FAIL, e.decision());
@@ -77,13 +78,13 @@ class RecoveryTest {
         assertEquals(600, event.topHolders().get(0).bytesInUse());
         assertEquals(600, allocator.stats().bytesInUse(), "nothing allocated by the failed call");
         assertEquals(1, allocator.stats().failures().get(Cause.LIMIT));
-        allocator.rFree(held);
+        allocator.unowned().rFree(held);
     }
 
     @Test
     void mallocReturningNullIsCauseFail() {
         backend.failNext(1);
-        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(64));
+        MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(64));
         assertEquals(Cause.FAIL, e.cause());
         assertEquals(Budget.NONE, e.event().budget());
         assertEquals(0, allocator.stats().bytesInUse(), "the reservation is undone");
@@ -94,15 +95,15 @@ class RecoveryTest {
     @Test
     void requestsOverTheCapOrUnrepresentableAreTooBig() {
         allocator.configure(allocator.config().withLimit(0).withMaxAllocation(1024));
-        assertEquals(Cause.TOO_BIG, assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(1025)).cause());
+        assertEquals(Cause.TOO_BIG, assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(1025)).cause());
         assertEquals(Cause.TOO_BIG,
-                assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(Long.MAX_VALUE)).cause());
+                assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(Long.MAX_VALUE)).cause());
         allocator.configure(allocator.config().withMaxAllocation(Entry.MAX_SIZE));
         assertEquals(Cause.TOO_BIG,
-                assertThrows(MemoryAllocationException.class, () -> allocator.rAlloc(Long.MAX_VALUE)).cause());
+                assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAlloc(Long.MAX_VALUE)).cause());
         var hugeAlignment = java.lang.foreign.MemoryLayout.paddingLayout(8).withByteAlignment(1L << 62);
         assertEquals(Cause.TOO_BIG,
-                assertThrows(MemoryAllocationException.class, () -> allocator.rAllocType(hugeAlignment)).cause());
+                assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rAllocType(hugeAlignment)).cause());
         assertEquals(0, allocator.stats().bytesInUse());
     }
 
@@ -135,7 +136,9 @@ class RecoveryTest {
         chain.add(answering("none", Recovery.DEFER), null, 5, "");
         overLimit();
         assertEquals(List.of("one", "long100", "string50", "none", "minusOne"), asked);
-        assertEquals(0, HandlerChain.rankingOf(100L));
+        assertEquals(0, HandlerOrder.ranking(100L));
+        assertEquals(0, chain.inDecisionOrder().stream().filter(r -> r.id() == 1).findFirst().orElseThrow().ranking(),
+                "the chain applies the API's rule");
     }
 
     @Test
@@ -156,19 +159,19 @@ class RecoveryTest {
 
     @Test
     void retryAfterTheHandlerFreedMemorySucceeds() {
-        MemorySegment reserve = allocator.rAlloc(900);
+        MemorySegment reserve = allocator.unowned().rAlloc(900);
         List<Integer> attempts = new ArrayList<>();
         allocator.handlers().add(e -> {
             attempts.add(e.attempt());
             if (e.attempt() == 2) {
-                allocator.rFree(reserve);
+                allocator.unowned().rFree(reserve);
             }
             return Recovery.RETRY;
         }, 0);
-        MemorySegment s = allocator.rAlloc(500);
+        MemorySegment s = allocator.unowned().rAlloc(500);
         assertEquals(List.of(1, 2), attempts, "retried until the memory was there");
         assertEquals(500, allocator.stats().bytesInUse());
-        allocator.rFree(s);
+        allocator.unowned().rFree(s);
     }
 
     @Test
@@ -235,7 +238,7 @@ class RecoveryTest {
         allocator.handlers().add(e -> {
             calls.incrementAndGet();
             try {
-                allocator.rAlloc(5000);
+                allocator.unowned().rAlloc(5000);
             } catch (MemoryAllocationException ex) {
                 inner.set(ex);
             }
@@ -251,39 +254,39 @@ class RecoveryTest {
     void aHandlerMayAllocateSuccessfully() {
         List<MemorySegment> made = new ArrayList<>();
         allocator.handlers().add(e -> {
-            made.add(allocator.rAlloc(10));
+            made.add(allocator.unowned().rAlloc(10));
             return Recovery.FAIL;
         }, 0);
         overLimit();
         assertEquals(10, allocator.stats().bytesInUse());
-        allocator.rFree(made.get(0));
+        allocator.unowned().rFree(made.get(0));
     }
 
     @Test
     void aFailedResizeKeepsTheOriginalValidAndAccounted() {
         allocator.handlers().add(answering("fail", Recovery.FAIL), 0);
-        MemorySegment s = allocator.rAlloc(100);
+        MemorySegment s = allocator.unowned().rAlloc(100);
         s.fill((byte) 9);
-        assertEquals(Cause.LIMIT, assertThrows(MemoryAllocationException.class, () -> allocator.rRealloc(s, 5000)).cause());
+        assertEquals(Cause.LIMIT, assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rRealloc(s, 5000)).cause());
         backend.failNext(1);
-        assertEquals(Cause.FAIL, assertThrows(MemoryAllocationException.class, () -> allocator.rRealloc(s, 200)).cause());
+        assertEquals(Cause.FAIL, assertThrows(MemoryAllocationException.class, () -> allocator.unowned().rRealloc(s, 200)).cause());
         assertEquals(100, allocator.stats().bytesInUse());
         assertEquals(9, s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 99));
-        MemorySegment grown = allocator.rRealloc(s, 300);
+        MemorySegment grown = allocator.unowned().rRealloc(s, 300);
         assertEquals(300, allocator.stats().bytesInUse());
-        allocator.rFree(grown);
+        allocator.unowned().rFree(grown);
         assertEquals(0, allocator.stats().bytesInUse());
     }
 
     @Test
     void aResizeMayBeRetriedAfterAFailure() {
-        MemorySegment s = allocator.rAlloc(100);
+        MemorySegment s = allocator.unowned().rAlloc(100);
         backend.failNext(2);
         allocator.handlers().add(e -> Recovery.RETRY, 0);
-        MemorySegment grown = allocator.rRealloc(s, 400);
+        MemorySegment grown = allocator.unowned().rRealloc(s, 400);
         assertEquals(400, grown.byteSize());
         assertEquals(2, allocator.stats().failures().get(Cause.FAIL), "each failed attempt is one event");
-        allocator.rFree(grown);
+        allocator.unowned().rFree(grown);
     }
 
     @Test
@@ -296,31 +299,31 @@ class RecoveryTest {
             }
             return Recovery.FAIL; // ignored for warnings
         }, 0);
-        MemorySegment a = allocator.rAlloc(400);
+        MemorySegment a = allocator.unowned().rAlloc(400);
         assertEquals(0, warnings.size());
-        MemorySegment b = allocator.rAlloc(200); // 600 >= 500
+        MemorySegment b = allocator.unowned().rAlloc(200); // 600 >= 500
         assertEquals(1, warnings.size());
         assertEquals(200, warnings.get(0).size());
-        MemorySegment c = allocator.rAlloc(100);
+        MemorySegment c = allocator.unowned().rAlloc(100);
         assertEquals(1, warnings.size(), "still above: no new warning");
-        allocator.rFree(b);
-        allocator.rFree(c); // 400 < 500: re-armed
-        MemorySegment d = allocator.rAlloc(150);
+        allocator.unowned().rFree(b);
+        allocator.unowned().rFree(c); // 400 < 500: re-armed
+        MemorySegment d = allocator.unowned().rAlloc(150);
         assertEquals(2, warnings.size());
         assertEquals(2, allocator.stats().failures().get(Cause.WARNING));
         assertTrue(abortCodes.isEmpty(), "FAIL on a warning is not acted upon");
-        allocator.rFree(a);
-        allocator.rFree(d);
+        allocator.unowned().rFree(a);
+        allocator.unowned().rFree(d);
     }
 
     @Test
     void abortOnAWarningIsActedUponButTheAllocationSucceeds() {
         allocator.configure(allocator.config().withWarnPercent(50));
         allocator.handlers().add(e -> e.cause() == Cause.WARNING ? Recovery.ABORT : Recovery.DEFER, 0);
-        MemorySegment s = allocator.rAlloc(700);
+        MemorySegment s = allocator.unowned().rAlloc(700);
         assertEquals(700, s.byteSize());
         assertEquals(1, abortCodes.size());
-        allocator.rFree(s);
+        allocator.unowned().rFree(s);
     }
 
     @Test

@@ -1,0 +1,202 @@
+package io.safealloc.allocator.core;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import io.safealloc.api.Budget;
+import io.safealloc.api.Cause;
+import io.safealloc.api.MemEvent;
+import io.safealloc.api.MemHandler;
+import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.Recovery;
+
+/**
+ * What happens when an allocation cannot be served as asked, or crosses the warning threshold: the
+ * handlers are asked in order (the ranked {@link HandlerChain}, then the memory handler set with
+ * {@link #setMemHandler}, then the built-in default) and their decision is carried out: retry, fail
+ * with a {@link MemoryAllocationException}, or abort. Observers are told every decision, every
+ * owner's released leftovers and the abort.
+ *
+ * <p>Thread-safety: thread-safe. Handlers run on the allocating thread with no lock held; a
+ * per-thread guard keeps a failure inside a handler from asking the handlers again. The memory
+ * handler, abort action and observers may be changed at any time; a decision in progress sees
+ * either the old or the new one.
+ */
+final class Decisions {
+
+    private final Logger log;
+    private final Census census;
+    private final Ledgers ledgers;
+    private final Supplier<AllocatorConfig> config;
+    private final HandlerChain handlers = new HandlerChain();
+    private final MemHandler defaultHandler;
+    private final AtomicBoolean aborted = new AtomicBoolean();
+    /** Set while this thread runs handlers: a failure inside a handler must not recurse into them. */
+    private final ThreadLocal<Boolean> deciding = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final CopyOnWriteArrayList<AllocatorObserver> observers = new CopyOnWriteArrayList<>();
+    private volatile MemHandler memHandler;
+    private volatile AbortAction abortAction;
+
+    Decisions(Logger log, Census census, Ledgers ledgers, Supplier<AllocatorConfig> config, AbortAction abortAction) {
+        this.log = log;
+        this.census = census;
+        this.ledgers = ledgers;
+        this.config = config;
+        this.abortAction = abortAction;
+        this.defaultHandler = new DefaultMemHandler(log, config);
+    }
+
+    HandlerChain handlers() {
+        return handlers;
+    }
+
+    void setMemHandler(MemHandler handler) {
+        memHandler = handler;
+    }
+
+    void setAbortAction(AbortAction action) {
+        abortAction = Objects.requireNonNull(action);
+    }
+
+    void addObserver(AllocatorObserver observer) {
+        observers.add(Objects.requireNonNull(observer));
+    }
+
+    void removeObserver(AllocatorObserver observer) {
+        observers.remove(observer);
+    }
+
+    /**
+     * Asks the handlers about a failed attempt and acts on their decision until an attempt
+     * succeeds or the decision ends the call.
+     *
+     * @param failure the negative {@link Status} of the first attempt
+     * @param retry one more attempt, returning an address or a negative {@link Status}
+     * @return the address of the attempt that succeeded
+     */
+    long recover(Account account, long size, long failure, LongSupplier retry) {
+        long status = failure;
+        for (int attempt = 1;; attempt++) {
+            Event event = event(Status.causeOf(status), Status.budgetOf(status), size, account, attempt);
+            Recovery decision = decide(account, event);
+            if (!observers.isEmpty()) {
+                Recovery acted = decision == Recovery.RETRY && attempt > config.get().maxRetries()
+                        ? Recovery.FAIL : decision;
+                notifyObservers(o -> o.decided(event, acted));
+            }
+            if (decision == Recovery.RETRY && attempt <= config.get().maxRetries()) {
+                status = retry.getAsLong();
+                if (status >= 0) {
+                    return status;
+                }
+                continue;
+            }
+            if (decision == Recovery.ABORT) {
+                abort(event);
+            }
+            String why = decision == Recovery.RETRY
+                    ? "retries exhausted after " + config.get().maxRetries() + " retries"
+                    : "decision " + decision;
+            throw new MemoryAllocationException("Memory allocation error for " + size + " bytes: "
+                    + event.describe() + "; " + why, event, decision, census.stats());
+        }
+    }
+
+    private Recovery decide(Account account, Event event) {
+        account.failures.incrementAndGet(event.cause().ordinal());
+        if (deciding.get()) {
+            log.log(Level.DEBUG, "allocation failed inside a memory handler: FAIL without asking the handlers");
+            return Recovery.FAIL;
+        }
+        deciding.set(Boolean.TRUE);
+        try {
+            for (HandlerChain.Ranked ranked : handlers.snapshot()) {
+                Recovery decision = ask(ranked.handler(), event);
+                if (decision != Recovery.DEFER) {
+                    return decision;
+                }
+            }
+            MemHandler custom = memHandler;
+            if (custom != null) {
+                Recovery decision = ask(custom, event);
+                if (decision != Recovery.DEFER) {
+                    return decision;
+                }
+            }
+            return ask(defaultHandler, event);
+        } finally {
+            deciding.set(Boolean.FALSE);
+        }
+    }
+
+    private Recovery ask(MemHandler handler, MemEvent event) {
+        try {
+            Recovery decision = handler.handle(event);
+            return decision == null ? Recovery.DEFER : decision;
+        } catch (InternalError | UnknownError broken) {
+            throw broken; // the JVM itself is failing: nothing a handler chain can decide
+        } catch (Throwable e) { // an OutOfMemoryError is to be expected in a memory handler
+            log.log(Level.ERROR, "memory handler " + handler + " threw; treated as DEFER", e);
+            return Recovery.DEFER;
+        }
+    }
+
+    /**
+     * Raises a WARNING when the {@code bytes} just booked took usage across the threshold upward.
+     * Usage is what this thread can see cheaply ({@link Ledgers#inUseSeenBy}): exact with one
+     * thread allocating, otherwise early by at most the other threads' small reserves. The engine
+     * calls it only under a limit (without one there is no threshold).
+     */
+    void warnIfCrossed(Account account, AccountLedger ledger, long bytes, AllocatorConfig c) {
+        long threshold = c.warnThreshold();
+        long after = ledgers.inUseSeenBy(ledger);
+        if (after < threshold || after - bytes >= threshold) {
+            return;
+        }
+        Event event = event(Cause.WARNING, Budget.NONE, bytes, account, 1);
+        Recovery decision = decide(account, event);
+        if (!observers.isEmpty()) {
+            notifyObservers(o -> o.decided(event, decision));
+        }
+        if (decision == Recovery.ABORT) {
+            abort(event);
+        }
+    }
+
+    /** Tells the observers what a closed owner still held; the engine has freed it. */
+    void released(Leaks leaks) {
+        notifyObservers(o -> o.released(leaks));
+    }
+
+    private void abort(MemEvent event) {
+        if (aborted.compareAndSet(false, true)) {
+            int exitCode = config.get().abortExitCode();
+            log.log(Level.ERROR, "Memory allocation error for {0} bytes: aborting, exit code {1}",
+                    String.valueOf(event.size()), String.valueOf(exitCode));
+            notifyObservers(o -> o.aborting(event, exitCode));
+            abortAction.abort(event, exitCode);
+        }
+    }
+
+    private void notifyObservers(Consumer<AllocatorObserver> news) {
+        for (AllocatorObserver observer : observers) {
+            try {
+                news.accept(observer);
+            } catch (RuntimeException e) {
+                log.log(Level.ERROR, "allocator observer " + observer + " threw; ignored", e);
+            }
+        }
+    }
+
+    private Event event(Cause cause, Budget budget, long size, Account account, int attempt) {
+        Census.Snapshot now = census.snapshot();
+        return new Event(cause, size, now.bytesInUse(), config.get().limit(), budget, account.tally().bytes(),
+                account.limit, attempt, account.owner.id(), account.owner.name(), now.topHolders());
+    }
+}
