@@ -83,9 +83,9 @@ public final class MetadataFootprint {
         }
 
         @Override
-        public long alignedZeroed(long alignment, long size) {
+        public long aligned(long alignment, long size) {
             requested.addAndGet(size);
-            return LibcBackend.INSTANCE.alignedZeroed(alignment, size);
+            return LibcBackend.INSTANCE.aligned(alignment, size);
         }
 
         @Override

@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The allocation paths: allocate, allocate a layout, reallocate, duplicate, free and adopt, for one
@@ -27,6 +29,9 @@ final class AllocationEngine {
     private static final int CALLOC = 1;
     private static final int ALIGNED = 2;
 
+    /** Below this no allocator hands out memory: the first page is never mapped. */
+    private static final long LOWEST_HEAP_ADDRESS = 4096;
+
     /** What malloc guarantees on 64-bit platforms. */
     private static final long MALLOC_ALIGNMENT = 16;
 
@@ -34,6 +39,8 @@ final class AllocationEngine {
     private final Logger log;
     private final LiveTable live;
     private final Lifetimes lifetimes = new Lifetimes();
+    /** Addresses whose rRealloc is under way (out of the table while handlers decide), for messages. */
+    private final Set<Long> resizing = ConcurrentHashMap.newKeySet();
     /** Serialises adopt's check-then-insert (see {@link #adopt}). */
     private final Object adoptions = new Object();
     private final Accounts accounts;
@@ -130,8 +137,9 @@ final class AllocationEngine {
             }
             block = rounded;
         }
+        // The cap and the budget apply to what is taken from libc: over-alignment pads the block.
         long accounted = kind == ALIGNED ? block : size;
-        if (size > c.maxAllocation() || block > Entry.MAX_SIZE) {
+        if (accounted > c.maxAllocation() || block > Entry.MAX_SIZE) {
             return Status.TOO_BIG;
         }
         AccountLedger ledger = ledgers.of(account);
@@ -142,16 +150,39 @@ final class AllocationEngine {
         long address = switch (kind) {
             case MALLOC -> backend.malloc(block);
             case CALLOC -> backend.calloc(block);
-            default -> backend.alignedZeroed(alignment, block);
+            default -> backend.aligned(alignment, block);
         };
         if (address == 0) {
             ledgers.unreserve(ledger, accounted, c);
             return Status.FAILED;
         }
+        if (kind == ALIGNED) {
+            // Only the bytes the caller gets: zeroing the padding would commit pages nobody uses.
+            MemorySegment.ofAddress(address).reinterpret(size).fill((byte) 0);
+        }
         ledger.countAllocation();
         record(account, address, accounted);
-        warnIfCrossed(account, ledger, accounted, c);
+        if (c.limit() != 0) {
+            warnOrDiscard(account, ledger, address, accounted, accounted, c);
+        }
         return address;
+    }
+
+    /**
+     * Raises a WARNING for a block just recorded. If that throws (a handler's {@code Error}, an
+     * abort action failing while the JVM already exits), the caller never gets the block: it is
+     * freed, so what libc holds and what the table says still agree and nothing leaks.
+     */
+    private void warnOrDiscard(Account account, AccountLedger ledger, long address, long booked, long blockSize,
+            AllocatorConfig c) {
+        try {
+            decisions.warnIfCrossed(account, ledger, booked, c);
+        } catch (Throwable t) {
+            if (live.remove(address) != LiveTable.NOT_FOUND) {
+                release(account, address, blockSize);
+            }
+            throw t;
+        }
     }
 
     /** Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. */
@@ -179,23 +210,71 @@ final class AllocationEngine {
             return; // MemorySegment.NULL: free(NULL) is a no-op
         }
         Arena lifetime = lifetimes.verify("rFree", segment, address);
+        if (lifetime != null) {
+            freeChecked(segment, address, lifetime);
+            return;
+        }
         long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
         if (entry == LiveTable.NOT_FOUND) {
-            throw notLive("rFree", address);
+            throw notLive("rFree", segment, address);
+        }
+        release(accounts.get(Entry.owner(entry)), address, Entry.size(entry));
+    }
+
+    /**
+     * CHECKED: the lifetime is claimed before the entry, so a free racing with a resize of the same
+     * segment cannot take the block the resize just put at the same address.
+     */
+    private void freeChecked(MemorySegment segment, long address, Arena lifetime) {
+        if (!lifetimes.detach(address, lifetime)) {
+            throw notLive("rFree", segment, address); // another call on this segment claimed it first
+        }
+        long entry = live.remove(address);
+        if (entry == LiveTable.NOT_FOUND) {
+            closeQuietly(address, lifetime); // its owner's release freed the block meanwhile
+            throw notLive("rFree", segment, address);
         }
         try {
-            lifetimes.end(address, lifetime);
+            Lifetimes.closeDetached(lifetime);
         } catch (IllegalStateException inUse) {
-            live.insert(address, entry);
+            restore(accounts.get(Entry.owner(entry)), address, entry, lifetime);
             throw new IllegalStateException(String.format("rFree: 0x%x is in use by a native call; nothing was freed",
                     address), inUse);
         }
         release(accounts.get(Entry.owner(entry)), address, Entry.size(entry));
     }
 
-    private static IllegalArgumentException notLive(String operation, long address) {
+    /** Says what a segment that is not live here is, as precisely as can be known. */
+    private IllegalArgumentException notLive(String operation, MemorySegment segment, long address) {
+        if (resizing.contains(address)) {
+            return new IllegalArgumentException(String.format("%s: 0x%x is being resized by an rRealloc on another "
+                    + "thread; the segment passed is about to become stale; nothing was changed", operation, address));
+        }
         return new IllegalArgumentException(String.format("%s: 0x%x was not handed out by this allocator, "
                 + "is not the start of an allocation, or was already freed; nothing was changed", operation, address));
+    }
+
+    /**
+     * A claimed block goes back, exactly as it was (its lifetime first, then its entry), unless its
+     * owner closed meanwhile: the owner's release could not see a block out of the table, so it is
+     * freed here instead of being filed under a closed owner for good.
+     */
+    private void restore(Account owner, long address, long entry, Arena lifetime) {
+        lifetimes.reattach(address, lifetime);
+        live.insert(address, entry);
+        if (owner.closed && live.remove(address) != LiveTable.NOT_FOUND) {
+            try {
+                lifetimes.endIfAny(address);
+            } catch (IllegalStateException inUse) {
+                live.insert(address, entry);
+                log.log(Level.ERROR, String.format("%s stopped while a native call holds 0x%x: not freed",
+                        owner.owner, address));
+                return;
+            }
+            release(owner, address, Entry.size(entry));
+            log.log(Level.WARNING, "{0} stopped while one of its blocks was being resized: {1} bytes released",
+                    owner.owner, String.valueOf(Entry.size(entry)));
+        }
     }
 
     /** Frees a block already removed from the live table and credits its owner. */
@@ -220,31 +299,44 @@ final class AllocationEngine {
         }
         long address = segment.address();
         Arena lifetime = lifetimes.verify("rRealloc", segment, address);
-        // Claim the entry first: libc may hand the old address to another thread as soon as it moves.
+        // Claim the lifetime (CHECKED), then the entry: libc may hand the old address to another
+        // thread as soon as it moves, and a second call on the same segment must find it claimed.
+        if (!lifetimes.detach(address, lifetime)) {
+            throw notLive("rRealloc", segment, address);
+        }
         long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
         if (entry == LiveTable.NOT_FOUND) {
-            throw notLive("rRealloc", address);
+            closeQuietly(address, lifetime); // its owner's release freed the block meanwhile
+            throw notLive("rRealloc", segment, address);
         }
         Account owner = accounts.get(Entry.owner(entry));
         long oldSize = Entry.size(entry);
-        lifetimes.detach(address, lifetime); // before libc can hand the old address to anyone else
+        boolean[] libcAnswered = new boolean[1];
         long result;
+        resizing.add(address);
         try {
-            result = tryRealloc(owner, address, oldSize, newSize);
+            result = tryRealloc(owner, address, oldSize, newSize, libcAnswered);
             if (result < 0) {
                 result = decisions.recover(owner, newSize, result,
-                        () -> tryRealloc(owner, address, oldSize, newSize));
+                        () -> tryRealloc(owner, address, oldSize, newSize, libcAnswered));
             }
-        } catch (OwnerClosedException ownerClosed) {
-            closeQuietly(address, lifetime); // the block was moved and freed: so is every view of it
-            throw ownerClosed;
-        } catch (RuntimeException | Error e) {
-            // As C realloc: the original stays valid and accounted (its lifetime first, then its entry).
-            lifetimes.reattach(address, lifetime);
-            live.insert(address, entry);
+        } catch (Throwable e) {
+            if (libcAnswered[0]) {
+                // realloc moved or freed the original: the table already says where the block is
+                // (or that it was undone), so the original's entry must never come back.
+                closeQuietly(address, lifetime);
+            } else {
+                restore(owner, address, entry, lifetime); // as C realloc: the original stays valid
+            }
             throw e;
+        } finally {
+            resizing.remove(address);
         }
         closeQuietly(address, lifetime); // the old segment is stale now, even when the address stayed
+        AllocatorConfig c = config;
+        if (newSize > oldSize && c.limit() != 0) {
+            warnOrDiscard(owner, ledgers.of(owner), result, newSize - oldSize, newSize, c);
+        }
         return handOut(owner, result, newSize);
     }
 
@@ -257,7 +349,13 @@ final class AllocationEngine {
         }
     }
 
-    private long tryRealloc(Account owner, long address, long oldSize, long newSize) {
+    /**
+     * One resize attempt, no handlers.
+     *
+     * @param libcAnswered set as soon as libc moved or resized the block: from then on the original
+     *     entry is gone for good, whatever is thrown
+     */
+    private long tryRealloc(Account owner, long address, long oldSize, long newSize, boolean[] libcAnswered) {
         AllocatorConfig c = config;
         if (newSize > c.maxAllocation()) {
             return Status.TOO_BIG;
@@ -277,15 +375,13 @@ final class AllocationEngine {
             }
             return Status.FAILED;
         }
+        libcAnswered[0] = true;
         if (growth < 0) {
             ledgers.unreserve(ledger, -growth, c);
         }
         // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
         // missed the block, and record frees it (checking before the insert would leave a window).
         record(owner, result, newSize);
-        if (growth > 0) {
-            warnIfCrossed(owner, ledger, growth, c);
-        }
         return result;
     }
 
@@ -297,6 +393,11 @@ final class AllocationEngine {
         long address = memory.address();
         if (address == 0) {
             throw new IllegalArgumentException("adopt: NULL cannot be adopted");
+        }
+        if (Long.compareUnsigned(address, LOWEST_HEAP_ADDRESS) < 0) {
+            // The first page is never mapped: freeing such an address would crash the JVM.
+            throw new IllegalArgumentException(String.format("adopt: 0x%x lies in the first page of memory, which "
+                    + "is never mapped, so it did not come from malloc", address));
         }
         if (!LiveTable.isValidKey(address)) {
             throw new IllegalArgumentException(String.format(
@@ -319,18 +420,20 @@ final class AllocationEngine {
             ledger.countAllocation();
             record(account, address, size);
         }
-        warnIfCrossed(account, ledger, size, config);
-        return handOut(account, address, size);
-    }
-
-    /**
-     * Hands a booking that may have crossed the warning threshold to the decisions. Without a limit
-     * there is no threshold: the common case costs one comparison and stays on the allocation path.
-     */
-    private void warnIfCrossed(Account account, AccountLedger ledger, long bytes, AllocatorConfig c) {
+        AllocatorConfig c = config;
         if (c.limit() != 0) {
-            decisions.warnIfCrossed(account, ledger, bytes, c);
+            try {
+                decisions.warnIfCrossed(account, ledger, size, c);
+            } catch (Throwable t) {
+                // The adoption is undone, not freed: the caller still owns the memory it passed.
+                if (live.remove(address) != LiveTable.NOT_FOUND) {
+                    ledger.countFree();
+                    ledgers.unreserve(ledger, size, c);
+                }
+                throw t;
+            }
         }
+        return handOut(account, address, size);
     }
 
     /** Closes an owner: frees what it still holds and reports it. */

@@ -15,6 +15,7 @@ import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.api.Recovery;
+import io.safealloc.api.Unhandled;
 
 /**
  * What happens when an allocation cannot be served as asked, or crosses the warning threshold: the
@@ -37,8 +38,6 @@ final class Decisions {
     private final HandlerChain handlers = new HandlerChain();
     private final MemHandler defaultHandler;
     private final AtomicBoolean aborted = new AtomicBoolean();
-    /** Set while this thread runs handlers: a failure inside a handler must not recurse into them. */
-    private final ThreadLocal<Boolean> deciding = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final CopyOnWriteArrayList<AllocatorObserver> observers = new CopyOnWriteArrayList<>();
     private volatile MemHandler memHandler;
     private volatile AbortAction abortAction;
@@ -110,39 +109,45 @@ final class Decisions {
 
     private Recovery decide(Account account, Event event) {
         account.failures.incrementAndGet(event.cause().ordinal());
-        if (deciding.get()) {
-            log.log(Level.DEBUG, "allocation failed inside a memory handler: FAIL without asking the handlers");
+        if (Unhandled.isActive()) {
+            log.log(Level.DEBUG, "allocation failed inside a memory handler or Unhandled work: FAIL without "
+                    + "asking the handlers");
             return Recovery.FAIL;
         }
-        deciding.set(Boolean.TRUE);
-        try {
-            for (HandlerChain.Ranked ranked : handlers.snapshot()) {
-                Recovery decision = ask(ranked.handler(), event);
-                if (decision != Recovery.DEFER) {
-                    return decision;
-                }
-            }
-            MemHandler custom = memHandler;
-            if (custom != null) {
-                Recovery decision = ask(custom, event);
-                if (decision != Recovery.DEFER) {
-                    return decision;
-                }
-            }
-            return ask(defaultHandler, event);
-        } finally {
-            deciding.set(Boolean.FALSE);
-        }
+        // Unhandled while the chain runs: a handler that allocates and fails must not re-enter it.
+        return Unhandled.call(() -> askChain(event));
     }
 
-    private Recovery ask(MemHandler handler, MemEvent event) {
+    private Recovery askChain(Event event) {
+        for (HandlerChain.Ranked ranked : handlers.snapshot()) {
+            Recovery decision = ask(ranked.handler(), ranked.description(), event);
+            if (decision != Recovery.DEFER) {
+                return decision;
+            }
+        }
+        MemHandler custom = memHandler;
+        if (custom != null) {
+            Recovery decision = ask(custom, "set with setMemHandler: " + HandlerNames.of(custom), event);
+            if (decision != Recovery.DEFER) {
+                return decision;
+            }
+        }
+        return ask(defaultHandler, "the default handler", event);
+    }
+
+    /**
+     * A handler that throws is one line at ERROR (which handler, what it threw) and the stack trace
+     * at DEBUG: a console full of frames hides the figures an operator needs.
+     */
+    private Recovery ask(MemHandler handler, String which, MemEvent event) {
         try {
             Recovery decision = handler.handle(event);
             return decision == null ? Recovery.DEFER : decision;
         } catch (InternalError | UnknownError broken) {
             throw broken; // the JVM itself is failing: nothing a handler chain can decide
         } catch (Throwable e) { // an OutOfMemoryError is to be expected in a memory handler
-            log.log(Level.ERROR, "memory handler " + handler + " threw; treated as DEFER", e);
+            log.log(Level.ERROR, "memory handler {0} threw {1}; treated as DEFER", which, String.valueOf(e));
+            log.log(Level.DEBUG, "memory handler " + which + " threw", e);
             return Recovery.DEFER;
         }
     }

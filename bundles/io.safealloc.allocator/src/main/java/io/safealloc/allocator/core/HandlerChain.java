@@ -48,7 +48,7 @@ public final class HandlerChain {
 
     /** Adds a handler with an id of its own, ordered after OSGi services of the same ranking. */
     public Registration add(MemHandler handler, Object ranking) {
-        return add(handler, ranking, Long.MAX_VALUE / 2 + localIds.incrementAndGet(), handler.toString());
+        return add(handler, ranking, Long.MAX_VALUE / 2 + localIds.incrementAndGet(), HandlerNames.of(handler));
     }
 
     /**
@@ -56,6 +56,8 @@ public final class HandlerChain {
      *
      * @param ranking a {@code service.ranking} value, applied by {@link HandlerOrder#ranking}
      * @param id the tie-breaker (an OSGi service id); lower decides first among equal rankings
+     * @param description which handler this is, for log lines (for OSGi services: its description,
+     *     service id and bundle)
      */
     public synchronized Registration add(MemHandler handler, Object ranking, long id, String description) {
         Objects.requireNonNull(handler, "handler");

@@ -75,13 +75,9 @@ public final class LibcBackend implements NativeBackend {
     }
 
     @Override
-    public long alignedZeroed(long alignment, long size) {
+    public long aligned(long alignment, long size) {
         try {
-            long address = (long) ALIGNED_ALLOC.invokeExact(alignment, size);
-            if (address != 0) {
-                MemorySegment.ofAddress(address).reinterpret(size).fill((byte) 0);
-            }
-            return address;
+            return (long) ALIGNED_ALLOC.invokeExact(alignment, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -2,6 +2,9 @@ package io.safealloc.allocator.core;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,6 +22,12 @@ final class Lifetimes {
     private static final MemorySegment.Scope GLOBAL = MemorySegment.NULL.scope();
 
     private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
+    /**
+     * The scopes of every CHECKED lifetime begun, held weakly: a segment whose scope is closed is
+     * then told apart as one of ours (freed here) or a closed arena's of someone else.
+     */
+    private final Set<MemorySegment.Scope> begun = Collections.synchronizedSet(Collections.newSetFromMap(
+            new WeakHashMap<>()));
 
     /** @return the segment to hand out for a fresh FAST allocation: global scope, no lifetime */
     static MemorySegment fast(long address, long size) {
@@ -31,6 +40,7 @@ final class Lifetimes {
      */
     Arena begin(long address) {
         Arena arena = Arena.ofShared();
+        begun.add(arena.scope());
         arenas.put(address, arena);
         return arena;
     }
@@ -49,7 +59,7 @@ final class Lifetimes {
     Arena verify(String operation, MemorySegment segment, long address) {
         MemorySegment.Scope scope = segment.scope();
         if (!scope.isAlive()) {
-            throw stale(operation, address);
+            throw begun.contains(scope) ? stale(operation, address) : closedArena(operation, address);
         }
         if (scope.equals(GLOBAL) && arenas.isEmpty()) { // FAST only: no lookup (and no boxed key) on rFree
             return null;
@@ -98,13 +108,14 @@ final class Lifetimes {
      * else's. {@link #reattach} undoes it when the resize fails; {@link #closeDetached} ends it when
      * the resize succeeds.
      *
-     * @return the arena, or {@code null} for a FAST segment
+     * <p>Unregistering is also the claim: of two calls on the same CHECKED segment (two resizes, a
+     * resize and a free) only the one that removes the registration goes on, so the stale one can
+     * never reach the block that the other one's resize put at the same address.
+     *
+     * @return whether this call claimed it ({@code true} for a FAST segment, which has none)
      */
-    Arena detach(long address, Arena arena) {
-        if (arena != null) {
-            arenas.remove(address, arena);
-        }
-        return arena;
+    boolean detach(long address, Arena arena) {
+        return arena == null || arenas.remove(address, arena);
     }
 
     /** A failed resize: the original segment is registered (and valid) again. */
@@ -129,6 +140,12 @@ final class Lifetimes {
         return new IllegalArgumentException(String.format("%s: 0x%x is a live CHECKED allocation, but this segment is not "
                 + "the one handed out for it (rebuilt from a raw address?); pass the segment the allocator returned; "
                 + "nothing was changed", operation, address));
+    }
+
+    private static IllegalArgumentException closedArena(String operation, long address) {
+        return new IllegalArgumentException(String.format("%s: the segment at 0x%x belongs to an Arena that is "
+                + "closed, not to this allocator (the arena freed it when it closed); nothing was changed",
+                operation, address));
     }
 
     private static IllegalArgumentException stale(String operation, long address) {

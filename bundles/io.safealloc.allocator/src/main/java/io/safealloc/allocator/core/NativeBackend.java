@@ -18,9 +18,11 @@ public interface NativeBackend {
     /**
      * @param alignment a power of two greater than 16
      * @param size a multiple of {@code alignment}
-     * @return zeroed memory aligned to {@code alignment}, or 0 when it failed
+     * @return {@code aligned_alloc(alignment, size)}: memory aligned to {@code alignment}, not
+     *     initialised (the allocator zeroes only the bytes it hands out, not the padding), or 0 when it
+     *     failed
      */
-    long alignedZeroed(long alignment, long size);
+    long aligned(long alignment, long size);
 
     /** @return {@code realloc(address, size)}, or 0 when it failed (then {@code address} is untouched) */
     long realloc(long address, long size);

@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 import io.safealloc.allocator.core.HandlerChain;
+import io.safealloc.allocator.core.HandlerNames;
 import io.safealloc.allocator.core.SafeAllocator;
 import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
@@ -137,11 +140,14 @@ public class AllocatorComponent {
     @Reference(service = MemHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             updated = "updatedHandler", unbind = "unbindHandler")
-    void bindHandler(MemHandler handler, Map<String, Object> properties) {
+    void bindHandler(MemHandler handler, ServiceReference<MemHandler> reference, Map<String, Object> properties) {
         long id = (Long) properties.get(Constants.SERVICE_ID);
-        Object description = properties.getOrDefault(MemHandler.DESCRIPTION, handler.getClass().getName());
-        handlers.put(id, allocator.handlers().add(handler, properties.get(Constants.SERVICE_RANKING), id,
-                String.valueOf(description)));
+        Object description = properties.get(MemHandler.DESCRIPTION);
+        Bundle bundle = reference.getBundle();
+        String label = "'" + (description != null ? description : HandlerNames.of(handler)) + "' (service.id " + id
+                + (bundle == null ? "" : ", bundle " + AllocatorConstants.bundleName(bundle.getBundleId(),
+                        bundle.getSymbolicName())) + ")";
+        handlers.put(id, allocator.handlers().add(handler, properties.get(Constants.SERVICE_RANKING), id, label));
     }
 
     void updatedHandler(Map<String, Object> properties) {

@@ -48,8 +48,8 @@ class CheckedModeTest {
         }
 
         @Override
-        public long alignedZeroed(long alignment, long size) {
-            return libc.alignedZeroed(alignment, size);
+        public long aligned(long alignment, long size) {
+            return libc.aligned(alignment, size);
         }
 
         @Override
@@ -159,8 +159,8 @@ class CheckedModeTest {
             }
 
             @Override
-            public long alignedZeroed(long alignment, long size) {
-                return backend.alignedZeroed(alignment, size);
+            public long aligned(long alignment, long size) {
+                return backend.aligned(alignment, size);
             }
 
             @Override

@@ -68,8 +68,8 @@ final class FaultInjectingBackend implements NativeBackend {
     }
 
     @Override
-    public long alignedZeroed(long alignment, long size) {
-        return injectFailure() ? 0 : track(LibcBackend.INSTANCE.alignedZeroed(alignment, size), size);
+    public long aligned(long alignment, long size) {
+        return injectFailure() ? 0 : track(LibcBackend.INSTANCE.aligned(alignment, size), size);
     }
 
     @Override

@@ -28,8 +28,8 @@ final class FlakyBackend implements NativeBackend {
     }
 
     @Override
-    public long alignedZeroed(long alignment, long size) {
-        return fail() ? 0 : LibcBackend.INSTANCE.alignedZeroed(alignment, size);
+    public long aligned(long alignment, long size) {
+        return fail() ? 0 : LibcBackend.INSTANCE.aligned(alignment, size);
     }
 
     @Override
