@@ -61,20 +61,31 @@ final class Lifetimes {
         if (!scope.isAlive()) {
             throw begun.contains(scope) ? stale(operation, address) : closedArena(operation, address);
         }
-        if (scope.equals(GLOBAL) && arenas.isEmpty()) { // FAST only: no lookup (and no boxed key) on rFree
-            return null;
-        }
-        Arena arena = arenas.get(address);
-        if (arena == null) {
+        if (scope.equals(GLOBAL)) {
+            if (arenas.isEmpty()) { // FAST only: no lookup (and no boxed key) on rFree
+                return null;
+            }
+            if (arenas.containsKey(address)) {
+                // A global segment at a live CHECKED allocation's address: not the one handed out
+                // (typically rebuilt with MemorySegment.ofAddress). Saying "already freed" here would
+                // send the user looking for a double free that never happened.
+                throw notTheHandedOutSegment(operation, address);
+            }
             return null; // a FAST allocation, or not ours at all: the live table decides
         }
-        if (!arena.scope().equals(scope)) {
-            // A live scope that is not this allocation's: the address is live, but the segment is not
-            // the one handed out (typically rebuilt with MemorySegment.ofAddress). Saying "already
-            // freed" here would send the user looking for a double free that never happened.
+        Arena arena = arenas.get(address);
+        if (arena != null && arena.scope().equals(scope)) {
+            return arena;
+        }
+        if (begun.contains(scope)) {
+            // One of our lifetimes, alive but no longer registered: another call on this segment (a
+            // free or a resize) has claimed it. Going on would reach whatever that call put there.
+            throw claimed(operation, address);
+        }
+        if (arena != null) {
             throw notTheHandedOutSegment(operation, address);
         }
-        return arena;
+        return null; // someone else's live arena: the live table decides
     }
 
     /**
@@ -140,6 +151,11 @@ final class Lifetimes {
         return new IllegalArgumentException(String.format("%s: 0x%x is a live CHECKED allocation, but this segment is not "
                 + "the one handed out for it (rebuilt from a raw address?); pass the segment the allocator returned; "
                 + "nothing was changed", operation, address));
+    }
+
+    private static IllegalArgumentException claimed(String operation, long address) {
+        return new IllegalArgumentException(String.format("%s: the segment at 0x%x is being freed or resized by "
+                + "another call (its lifetime is ending); nothing was changed", operation, address));
     }
 
     private static IllegalArgumentException closedArena(String operation, long address) {

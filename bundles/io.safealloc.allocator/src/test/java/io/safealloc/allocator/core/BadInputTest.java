@@ -145,6 +145,70 @@ class BadInputTest {
     }
 
     @Test
+    void theCapAppliesToThePaddedBlockAnOverAlignmentTakesFromLibc() {
+        // An 8-byte layout aligned to 1 GiB asks aligned_alloc for 1 GiB: over a 1 MiB cap it is TOO_BIG,
+        // whatever the layout's own size (the cap used to look at the 8 bytes and let 1 GiB through).
+        allocator.configure(allocator.config().withMaxAllocation(1 << 20));
+        MemoryLayout alignedTo1Gibi = MemoryLayout.paddingLayout(8).withByteAlignment(1L << 30);
+        rejected(MemoryAllocationException.class, tooBig(8, "0 bytes in use, no limit"),
+                () -> allocator.unowned().rAllocType(alignedTo1Gibi));
+        assertEquals(0, backend.calls(), "libc was not asked");
+        assertEquals(List.of(Cause.TOO_BIG), handled);
+    }
+
+    @Test
+    void anOverAlignedBlockIsZeroedWhereTheCallerSeesItOnlyAndAccountedWhole() {
+        // libc's memory comes back dirty (0x5A): the caller's 100 bytes must read 0, and the padding
+        // must stay untouched (zeroing 64 KiB of padding per call, or 1 GiB for a 1 GiB alignment,
+        // commits pages nobody uses).
+        NativeBackend dirty = new NativeBackend() {
+            public long malloc(long size) {
+                return LibcBackend.INSTANCE.malloc(size);
+            }
+
+            public long calloc(long size) {
+                return LibcBackend.INSTANCE.calloc(size);
+            }
+
+            public long aligned(long alignment, long size) {
+                long address = LibcBackend.INSTANCE.aligned(alignment, size);
+                MemorySegment.ofAddress(address).reinterpret(size).fill((byte) 0x5A);
+                return address;
+            }
+
+            public long realloc(long address, long size) {
+                return LibcBackend.INSTANCE.realloc(address, size);
+            }
+
+            public void free(long address, long size) {
+                LibcBackend.INSTANCE.free(address, size);
+            }
+        };
+        SafeAllocator own = SafeAllocator.builder().backend(dirty).silent().build();
+        MemorySegment block = own.unowned().rAllocType(MemoryLayout.paddingLayout(100).withByteAlignment(1 << 16));
+        assertEquals(100, block.byteSize());
+        assertEquals(0, block.address() % (1 << 16));
+        for (long i = 0; i < block.byteSize(); i++) {
+            assertEquals(0, block.get(JAVA_BYTE, i), "byte " + i);
+        }
+        MemorySegment whole = MemorySegment.ofAddress(block.address()).reinterpret(1 << 16);
+        assertEquals(0x5A, whole.get(JAVA_BYTE, 100), "the padding was not zeroed");
+        assertEquals(0x5A, whole.get(JAVA_BYTE, (1 << 16) - 1), "the padding was not zeroed");
+        assertEquals(1 << 16, own.stats().bytesInUse(), "what libc was asked for is accounted");
+        own.unowned().rFree(block);
+        assertEquals(0, own.stats().bytesInUse());
+    }
+
+    @Test
+    void adoptRefusesAnAddressInTheFirstPage() {
+        rejected(IllegalArgumentException.class, "adopt: 0x10 lies in the first page of memory, which is never mapped, "
+                + "so it did not come from malloc", () -> allocator.unowned().adopt(MemorySegment.ofAddress(0x10), 8));
+        rejected(IllegalArgumentException.class, "adopt: 0xff8 lies in the first page of memory, which is never "
+                + "mapped, so it did not come from malloc",
+                () -> allocator.unowned().adopt(MemorySegment.ofAddress(0xff8), 8));
+    }
+
+    @Test
     void rFreeOfAnotherAllocatorsSegmentIsRejected() {
         SafeAllocator other = SafeAllocator.builder().logger(new RecordingLogger()).build();
         MemorySegment theirs = other.unowned().rAlloc(64);

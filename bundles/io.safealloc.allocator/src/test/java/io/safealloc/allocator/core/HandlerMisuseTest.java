@@ -1,5 +1,13 @@
 package io.safealloc.allocator.core;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.safealloc.api.Unhandled;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -257,5 +265,61 @@ class HandlerMisuseTest {
     /** An Error of its own kind: a real OutOfMemoryError would also end the test runner (JUnit rethrows it). */
     private static Recovery throwError(MemEvent event) {
         throw new ServiceConfigurationError("the handler's plugin could not be loaded");
+    }
+
+    @Test
+    void workAHandlerHandsToAnotherThreadCarriesTheGuardAndCannotDeadlock() throws Exception {
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        AtomicInteger asked = new AtomicInteger();
+        AtomicReference<Throwable> jobResult = new AtomicReference<>();
+        try {
+            allocator.handlers().add(e -> {
+                asked.incrementAndGet();
+                // Without the guard, the job's failure would ask this handler again on the worker, which
+                // would wait for a second job behind the first on the same single thread: a deadlock.
+                Future<?> job = worker.submit(Unhandled.wrap(() -> {
+                    try {
+                        allocator.unowned().rAlloc(LIMIT * 10L);
+                    } catch (MemoryAllocationException expected) {
+                        jobResult.set(expected);
+                    }
+                }));
+                try {
+                    job.get(10, TimeUnit.SECONDS);
+                } catch (Exception e2) {
+                    throw new AssertionError("the job did not finish: the guard was not carried", e2);
+                }
+                return Recovery.FAIL;
+            }, 0);
+            overLimit();
+        } finally {
+            worker.shutdownNow();
+        }
+        assertEquals(1, asked.get(), "the job's failure did not ask the handlers");
+        MemoryAllocationException inner = assertInstanceOf(MemoryAllocationException.class, jobResult.get());
+        assertEquals(Recovery.FAIL, inner.decision());
+        assertFalse(Unhandled.isActive(), "the guard does not leak into the test thread");
+    }
+
+    @Test
+    void anUnhandledCallNeverAsksTheHandlersAndNeverAborts() {
+        AtomicInteger aborts = new AtomicInteger();
+        SafeAllocator aborting = SafeAllocator.builder().silent()
+                .config(AllocatorConfig.DEFAULTS.withLimit(LIMIT).withDefaultRecovery(Recovery.ABORT))
+                .abortAction((e, code) -> aborts.incrementAndGet()).build();
+        AtomicInteger asked = new AtomicInteger();
+        aborting.handlers().add(e -> {
+            asked.incrementAndGet();
+            return Recovery.ABORT;
+        }, 0);
+        MemoryAllocationException e = assertThrows(MemoryAllocationException.class,
+                () -> Unhandled.call(() -> aborting.unowned().rAlloc(LIMIT + 1)));
+        assertEquals(Recovery.FAIL, e.decision());
+        assertEquals(0, asked.get(), "no handler asked");
+        assertEquals(0, aborts.get(), "never aborts");
+        assertEquals(1, aborting.stats().failures().get(io.safealloc.api.Cause.LIMIT), "still counted");
+        assertFalse(Unhandled.isActive());
+        MemorySegment fits = Unhandled.call(() -> aborting.unowned().rAlloc(10));
+        aborting.unowned().rFree(fits);
     }
 }
