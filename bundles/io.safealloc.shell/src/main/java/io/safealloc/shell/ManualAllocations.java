@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.safealloc.api.AllocatorService;
+import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.Unhandled;
 
 /**
  * The segments an operator allocated by hand with {@code mem:alloc}, kept under small integer ids
@@ -32,12 +34,14 @@ public final class ManualAllocations {
     }
 
     /**
-     * Allocates and keeps the segment.
+     * Allocates and keeps the segment. A diagnostic must never end the gateway: a typo such as
+     * {@code mem:alloc 99g} fails with a message instead of reaching the handlers (whose default is
+     * ABORT, and whose crash-loop guard would count it).
      *
-     * @throws io.safealloc.api.MemoryAllocationException when the handlers decided the allocation fails
+     * @throws MemoryAllocationException (decision FAIL) when the allocation cannot be satisfied
      */
     public Allocation allocate(long size) {
-        MemorySegment segment = allocator.rAlloc(size);
+        MemorySegment segment = Unhandled.call(() -> allocator.rAlloc(size));
         int id = lastId.incrementAndGet();
         held.put(id, segment);
         return new Allocation(id, segment);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -262,5 +263,29 @@ class MemCommandsTest {
     void theTestAllocatorFailsInsteadOfAborting() {
         assertEquals(Recovery.FAIL, allocator.config().defaultRecovery());
         assertEquals(AllocatorConfig.DEFAULTS.maxAllocation(), allocator.config().maxAllocation());
+    }
+
+    @Test
+    void aTypoInMemAllocNeverAbortsTheGatewayNorAsksTheHandlers() {
+        AtomicInteger aborts = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        SafeAllocator production = SafeAllocator.builder().silent()
+                .config(AllocatorConfig.DEFAULTS.withLimit(1L << 20).withMaxAllocation(200L << 30)
+                        .withDefaultRecovery(Recovery.ABORT))
+                .abortAction((event, code) -> aborts.incrementAndGet()).build();
+        production.handlers().add(event -> {
+            asked.incrementAndGet();
+            return Recovery.ABORT;
+        }, 1000);
+        MemCommands typing = new MemCommands(production.open(new Owner(5, "io.safealloc.shell")), felix.context(),
+                Duration.ZERO);
+
+        assertEquals("mem:alloc failed: LIMIT (global budget) for 99.0 GiB (106300440576 bytes), decision FAIL",
+                typing.alloc("99g"));
+        assertEquals("mem:alloc failed: TOO_BIG for 9.0 TiB (9895604649984 bytes), decision FAIL", typing.alloc("9t"));
+        assertEquals(0, aborts.get(), "the process would have ended");
+        assertEquals(0, asked.get(), "no handler (nor the crash-loop guard) saw the typo");
+        assertEquals(2, production.stats().failures().values().stream().mapToLong(Long::longValue).sum(),
+                "the failures are still counted");
     }
 }

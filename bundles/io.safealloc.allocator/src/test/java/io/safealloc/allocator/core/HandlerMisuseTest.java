@@ -1,15 +1,8 @@
 package io.safealloc.allocator.core;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
-import io.safealloc.api.Unhandled;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +13,9 @@ import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +29,7 @@ import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.api.Recovery;
+import io.safealloc.api.Unhandled;
 
 /**
  * Handlers that misbehave (catalogue rows "a handler that ..."): none of them may hang other
@@ -317,7 +314,7 @@ class HandlerMisuseTest {
         assertEquals(Recovery.FAIL, e.decision());
         assertEquals(0, asked.get(), "no handler asked");
         assertEquals(0, aborts.get(), "never aborts");
-        assertEquals(1, aborting.stats().failures().get(io.safealloc.api.Cause.LIMIT), "still counted");
+        assertEquals(1, aborting.stats().failures().get(Cause.LIMIT), "still counted");
         assertFalse(Unhandled.isActive());
         MemorySegment fits = Unhandled.call(() -> aborting.unowned().rAlloc(10));
         aborting.unowned().rFree(fits);
