@@ -41,7 +41,11 @@ public final class GatewayLauncher {
     public static void main(String[] args) {
         int status;
         try {
-            status = run(LaunchSettings.load(System.getProperties()));
+            LaunchSettings settings = LaunchSettings.load(System.getProperties());
+            // Felix shows system properties to bundles as framework properties: the Configurator
+            // must not apply the file too (the gateway bundle does, see LaunchSettings).
+            System.clearProperty(LaunchSettings.CONFIGURATOR_INITIAL);
+            status = run(settings);
         } catch (Exception e) {
             LOG.log(Level.ERROR, "SafeAlloc gateway cannot start: {0}", String.valueOf(e));
             status = 1;
