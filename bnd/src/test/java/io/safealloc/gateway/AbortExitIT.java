@@ -37,6 +37,9 @@ class AbortExitIT {
             assertEquals(EXIT_CODE, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);
             assertTrue(gateway.transcript().stream().noneMatch(line -> line.startsWith("\tat ")),
                     () -> "no stack trace expected:\n" + gateway.transcriptText());
+            // Issue 12, item 14: the shell must not be stopped while the aborted command still runs.
+            assertTrue(gateway.transcript().stream().noneMatch(line -> line.contains("InterruptedException")),
+                    () -> "no stray InterruptedException expected:\n" + gateway.transcriptText());
         }
     }
 }

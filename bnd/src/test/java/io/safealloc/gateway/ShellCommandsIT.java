@@ -63,7 +63,7 @@ class ShellCommandsIT {
     void aBudgetSetLiveWithMemLimitIsPersistedAcrossRestarts() throws Exception {
         Path work = GatewayProcess.workFolder("limit");
         Path storage = work.resolve("storage");
-        try (GatewayProcess gateway = GatewayProcess.start(storage, List.of(GatewayProcess.DEFAULTS), false)) {
+        try (GatewayProcess gateway = GatewayProcess.start(storage, List.of(), false)) {
             gateway.awaitReady();
             gateway.send("mem:limit 32m");
             gateway.awaitLine("limit set to .* applied");
@@ -72,8 +72,9 @@ class ShellCommandsIT {
             gateway.send("stop 0");
             assertEquals(0, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);
         }
-        // Same storage, same initial configuration: Config Admin keeps the operator's change.
-        try (GatewayProcess gateway = GatewayProcess.start(storage, List.of(GatewayProcess.DEFAULTS), false)) {
+        // Same storage, the embedded defaults again: the operator's change is kept (a --config file
+        // that sets the limit would win over it: ConfigurationPrecedenceIT).
+        try (GatewayProcess gateway = GatewayProcess.start(storage, List.of(), false)) {
             assertTrue(gateway.awaitReady().startsWith("budget 32.0 MiB (warn at 85 %)"), gateway::transcriptText);
             gateway.send("stop 0");
             assertEquals(0, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);

@@ -22,7 +22,7 @@ import org.osgi.framework.launch.FrameworkFactory;
  * the framework in place (Felix restarts itself; see {@link FrameworkSupervisor}). This launcher also
  * stops the framework gracefully on SIGTERM and keeps the framework storage across runs.
  *
- * <p>Exit status: 0 after a normal stop ({@code stop 0} in the shell, SIGTERM gives 143), 1 when the
+ * <p>Exit status: 0 after a normal stop ({@code stop 0} in the shell; SIGTERM gives 143, SIGINT/Ctrl-C 130, after the same graceful stop), 1 when the
  * framework cannot start or does not come back after a restart, and whatever the allocator's ABORT
  * path chooses ({@code abortExitCode}, 70 by default): it ends the process itself.
  */
@@ -41,7 +41,11 @@ public final class GatewayLauncher {
     public static void main(String[] args) {
         int status;
         try {
-            status = run(LaunchSettings.load(System.getProperties()));
+            LaunchSettings settings = LaunchSettings.load(System.getProperties());
+            // Felix shows system properties to bundles as framework properties: the Configurator
+            // must not apply the file too (the gateway bundle does, see LaunchSettings).
+            System.clearProperty(LaunchSettings.CONFIGURATOR_INITIAL);
+            status = run(settings);
         } catch (Exception e) {
             LOG.log(Level.ERROR, "SafeAlloc gateway cannot start: {0}", String.valueOf(e));
             status = 1;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.InputStreamReader;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +23,12 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@value #STORAGE}: {@code ~/.safealloc/gateway}. Kept across runs (Config Admin data, the
  *       crash-loop guard's history, installed bundles);</li>
- *   <li>{@value #CONFIGURATOR_INITIAL}: the embedded {@code gateway-defaults.json}. A
- *       {@code -Dconfigurator.initial=file:/path/gateway.json} replaces it as a whole.</li>
+ *   <li>{@value #DEFAULTS}: the text of the embedded {@code gateway-defaults.json};</li>
+ *   <li>{@value #CONFIG}: what {@code -Dconfigurator.initial=file:/path/gateway.json} (the script's
+ *       {@code --config}) names, checked first. The gateway bundle applies both with its own rule of
+ *       which value wins (docs/gateway.md, "Which value wins"); the OSGi Configurator never sees
+ *       {@value #CONFIGURATOR_INITIAL}, because its own bookkeeping of initial files kept the values of
+ *       an earlier file (issue 12, item 11).</li>
  * </ul>
  *
  * <p>Immutable after construction.
@@ -34,8 +37,12 @@ final class LaunchSettings {
 
     /** Framework storage folder (standard OSGi framework property). */
     static final String STORAGE = "org.osgi.framework.storage";
-    /** Initial configuration of the OSGi Configurator: JSON text or comma-separated URLs. */
+    /** The operator's configuration, as the OSGi Configurator names it: JSON text or comma-separated URLs. */
     static final String CONFIGURATOR_INITIAL = "configurator.initial";
+    /** Framework property: the operator's configuration (from {@value #CONFIGURATOR_INITIAL}), for the gateway bundle. */
+    static final String CONFIG = "safealloc.gateway.config";
+    /** Framework property: the JSON text of the embedded defaults, for the gateway bundle. */
+    static final String DEFAULTS = "safealloc.gateway.defaults";
     /** Seconds a graceful stop (SIGTERM, end of a restart) may take. */
     static final String STOP_TIMEOUT = "safealloc.gateway.stopTimeoutSeconds";
     /** The embedded defaults, at the root of the gateway jar. */
@@ -74,11 +81,18 @@ final class LaunchSettings {
                 embedded.load(reader);
             }
         }
-        return of(embedded, system, LaunchSettings.class.getResource(DEFAULTS_RESOURCE));
+        String defaults;
+        try (InputStream in = LaunchSettings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            defaults = in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return of(embedded, system, defaults);
     }
 
-    /** Visible for tests: {@code embedded} as written by bnd, {@code system} the overrides. */
-    static LaunchSettings of(Properties embedded, Properties system, URL defaults) {
+    /**
+     * Visible for tests: {@code embedded} as written by bnd, {@code system} the overrides,
+     * {@code defaults} the embedded defaults' JSON text ({@code null}: none).
+     */
+    static LaunchSettings of(Properties embedded, Properties system, String defaults) {
         Map<String, String> framework = new HashMap<>();
         for (String key : embedded.stringPropertyNames()) {
             // launch.* and launcher.* are bnd launcher settings, not framework properties.
@@ -88,12 +102,13 @@ final class LaunchSettings {
         }
         putIfAbsent(framework, system, STORAGE,
                 Path.of(system.getProperty("user.home", "."), ".safealloc", "gateway").toString());
+        framework.remove(CONFIGURATOR_INITIAL);
         if (defaults != null) {
-            putIfAbsent(framework, system, CONFIGURATOR_INITIAL, defaults.toExternalForm());
+            framework.put(DEFAULTS, defaults);
         }
         if (system.getProperty(CONFIGURATOR_INITIAL) != null) {
             ConfiguratorFiles.check(system.getProperty(CONFIGURATOR_INITIAL));
-            framework.put(CONFIGURATOR_INITIAL, system.getProperty(CONFIGURATOR_INITIAL));
+            framework.put(CONFIG, system.getProperty(CONFIGURATOR_INITIAL));
         }
 
         List<String> bundles = new ArrayList<>();

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the launcher makes of bnd's launcher.properties and the -D overrides. */
 class LaunchSettingsTest {
 
-    private static final URL DEFAULTS = url("jar:file:/opt/gateway.jar!/gateway-defaults.json");
+    private static final String DEFAULTS = "{\"io.safealloc.allocator\": {\"limit:Long\": 1}}";
 
     private static Properties embedded() {
         Properties p = new Properties();
@@ -51,7 +49,8 @@ class LaunchSettingsTest {
         assertEquals("--noshutdown", settings.frameworkProperties().get("gosh.args"));
         assertFalse(settings.frameworkProperties().containsKey("launch.keep"));
         assertEquals(Path.of("/home/op/.safealloc/gateway"), settings.storage());
-        assertEquals(DEFAULTS.toExternalForm(), settings.frameworkProperties().get("configurator.initial"));
+        assertEquals(DEFAULTS, settings.frameworkProperties().get("safealloc.gateway.defaults"));
+        assertFalse(settings.frameworkProperties().containsKey("safealloc.gateway.config"), "no --config given");
         assertEquals(30, settings.stopTimeoutSeconds());
     }
 
@@ -65,7 +64,9 @@ class LaunchSettingsTest {
                 DEFAULTS);
         assertEquals("--login", settings.frameworkProperties().get("gosh.args"));
         assertEquals(Path.of("/var/lib/gateway"), settings.storage());
-        assertEquals(config, settings.frameworkProperties().get("configurator.initial"));
+        assertEquals(config, settings.frameworkProperties().get("safealloc.gateway.config"));
+        assertFalse(settings.frameworkProperties().containsKey("configurator.initial"),
+                "the gateway bundle applies the file, not the Configurator (issue 12, item 11)");
         assertEquals(5, settings.stopTimeoutSeconds());
     }
 
@@ -74,13 +75,5 @@ class LaunchSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LaunchSettings.of(embedded(),
                 system("safealloc.gateway.stopTimeoutSeconds", "soon"), DEFAULTS));
         assertEquals("safealloc.gateway.stopTimeoutSeconds must be a number of seconds, was soon", e.getMessage());
-    }
-
-    private static URL url(String text) {
-        try {
-            return URI.create(text).toURL();
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

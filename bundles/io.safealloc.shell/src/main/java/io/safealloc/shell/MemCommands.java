@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -63,6 +64,7 @@ public class MemCommands {
     private static final Duration APPLY_WAIT = Duration.ofSeconds(2);
 
     private final AllocatorService allocator;
+    private final BundleContext context;
     private final HandlerDirectory handlerDirectory;
     private final ManualAllocations manual;
     private final Duration applyWait;
@@ -81,6 +83,7 @@ public class MemCommands {
 
     MemCommands(AllocatorService allocator, BundleContext context, Duration applyWait) {
         this.allocator = allocator;
+        this.context = context;
         this.handlerDirectory = new HandlerDirectory(context);
         this.manual = new ManualAllocations(allocator);
         this.applyWait = applyWait;
@@ -122,7 +125,18 @@ public class MemCommands {
             return USAGE_LEAKS;
         }
         String bundle = args.length == 1 ? args[0] : null;
-        return guarded("mem:leaks", () -> LeaksReport.render(allocator.holdings(), bundle));
+        return guarded("mem:leaks",
+                () -> LeaksReport.render(allocator.holdings(), bundle, bundle == null || isInstalled(bundle)));
+    }
+
+    /** @param bundle a symbolic name or a bundle id, as {@code mem:leaks} takes it */
+    private boolean isInstalled(String bundle) {
+        for (Bundle installed : context.getBundles()) {
+            if (bundle.equals(installed.getSymbolicName()) || bundle.equals(Long.toString(installed.getBundleId()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Descriptor("Shows the global budget, or sets it through Config Admin (PID io.safealloc.allocator)")

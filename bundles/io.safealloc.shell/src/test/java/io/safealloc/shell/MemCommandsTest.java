@@ -146,7 +146,17 @@ class MemCommandsTest {
         String leaks = commands.leaks("io.safealloc.shell");
         assertTrue(Pattern.compile("^io\\.safealloc\\.shell +5 +1 +3000 ", Pattern.MULTILINE).matcher(leaks).find(),
                 leaks);
-        assertEquals("no live allocations for bundle 99", commands.leaks("99"));
+        assertEquals("no bundle 99 is installed (give a symbolic name or a bundle id, as lb lists them)",
+                commands.leaks("99"));
+    }
+
+    @Test
+    void leaksTellsAnInstalledBundleThatHoldsNothingFromOneThatDoesNotExist() {
+        assertEquals("no live allocations for bundle 0", commands.leaks("0"), "the system bundle exists");
+        assertEquals("no live allocations for bundle org.apache.felix.framework",
+                commands.leaks("org.apache.felix.framework"));
+        assertEquals("no bundle nosuchbundle is installed (give a symbolic name or a bundle id, as lb lists them)",
+                commands.leaks("nosuchbundle"));
     }
 
     @Test

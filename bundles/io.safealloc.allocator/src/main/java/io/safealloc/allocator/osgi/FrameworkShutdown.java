@@ -20,8 +20,18 @@ import io.safealloc.api.MemEvent;
  * <p>The exit code must survive the launcher: when the framework stops, the launcher may call
  * {@code System.exit(0)} on its own. A shutdown hook registered first halts with the configured code,
  * so whichever exit comes first, the process ends with it.
+ *
+ * <p>The stop waits, briefly, for the thread whose allocation was aborted to leave the allocator:
+ * when that thread is a Gogo command ({@code mem:alloc}), stopping the shell while the command still
+ * runs interrupts the shell's wait for it, and Gogo prints a stray {@code java.lang.InterruptedException}.
+ * The wait ends as soon as the thread is idle (waiting, blocked or gone), at most {@value #CALLER_GRACE_MILLIS} ms,
+ * so a thread that keeps running delays the stop by no more than that.
  */
 final class FrameworkShutdown implements AbortAction {
+
+    /** Bound of the wait for the aborted allocation's thread to leave the allocator. */
+    static final long CALLER_GRACE_MILLIS = 500;
+    private static final long CALLER_POLL_MILLIS = 2;
 
     private final Bundle systemBundle;
     private final IntSupplier timeoutSeconds;
@@ -40,8 +50,10 @@ final class FrameworkShutdown implements AbortAction {
                 String.valueOf(exitCode), String.valueOf(timeoutMillis));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(exitCode),
                 "safealloc-exit-code"));
+        Thread caller = Thread.currentThread();
         Thread.ofPlatform().name("safealloc-abort").start(() -> {
             try {
+                awaitIdle(caller);
                 systemBundle.stop();
                 if (systemBundle instanceof Framework framework) {
                     framework.waitForStop(timeoutMillis);
@@ -56,5 +68,13 @@ final class FrameworkShutdown implements AbortAction {
             }
             System.exit(exitCode);
         });
+    }
+
+    /** Returns once {@code caller} has left the allocator (it is no longer running), or after the grace period. */
+    private static void awaitIdle(Thread caller) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALLER_GRACE_MILLIS);
+        while (caller.getState() == Thread.State.RUNNABLE && System.nanoTime() - deadline < 0) {
+            Thread.sleep(CALLER_POLL_MILLIS);
+        }
     }
 }

@@ -19,7 +19,7 @@ import io.safealloc.api.Recovery;
  *
  * <p>One line per event, plain numbers in bytes so that log tools can parse it:
  * <pre>memory LIMIT (GLOBAL budget): 2000 bytes for org.example.sensor [12], attempt 1; in use 3000
- * of limit 4096 bytes; bundle holds 3000 of quota 0; top holders: org.example.sensor [12] 3000</pre>
+ * of limit 4096 bytes; bundle holds 3000 (no quota); top holders: org.example.sensor [12] 3000</pre>
  *
  * <p>Thread-safety: immutable; the logger must be thread-safe (System loggers are).
  */
@@ -59,7 +59,8 @@ public final class AuditLog implements MemHandler {
                 .append(" [").append(event.bundleId()).append("], attempt ").append(event.attempt())
                 .append("; in use ").append(event.bytesInUse()).append(" of limit ").append(event.limit())
                 .append(" bytes; bundle holds ").append(event.bundleBytesInUse())
-                .append(" of quota ").append(event.bundleLimit());
+                // A quota of 0 means "none": "of quota 0" would read as a bundle allowed nothing.
+                .append(event.bundleLimit() > 0 ? " of quota " + event.bundleLimit() : " (no quota)");
         StringJoiner holders = new StringJoiner(", ", "; top holders: ", "");
         holders.setEmptyValue("; top holders: none");
         for (BundleStats holder : event.topHolders()) {

@@ -26,8 +26,9 @@ import io.safealloc.api.Recovery;
  *       less than its full size);</li>
  *   <li>{@link Recovery#DEFER} when nothing came back within the bound: the next handler decides.</li>
  * </ul>
- * {@link Cause#WARNING}, {@link Cause#TOO_BIG} (no amount of collected memory makes the request
- * fit) and causes unknown to this version are {@link Recovery#DEFER}red at once, without a GC.
+ * {@link Cause#WARNING}, {@link Cause#TOO_BIG} and a {@link Cause#LIMIT} for more than the whole
+ * budget (the global limit, or the bundle's quota) — no amount of collected memory makes such a
+ * request fit — and causes unknown to this version are {@link Recovery#DEFER}red at once, without a GC.
  *
  * <p>The wait is the point of this handler, and it blocks only the thread whose allocation failed;
  * its length is bounded by {@link BackOff#maxMillis()} per event (plus the GC request and the
@@ -73,6 +74,12 @@ public final class GcRecovery implements MemHandler {
         if (event.cause() != Cause.LIMIT && event.cause() != Cause.FAIL) {
             return Recovery.DEFER;
         }
+        if (largerThanTheWholeBudget(event)) {
+            // No collection can make room that the budget does not have: waiting would only delay the next handler.
+            log.log(Level.DEBUG, "gc: {0} bytes exceed the whole budget of {1} bytes; DEFER at once",
+                    String.valueOf(event.size()), String.valueOf(budgetLimit(event)));
+            return Recovery.DEFER;
+        }
         long before = event.budget() == Budget.BUNDLE ? event.bundleBytesInUse() : event.bytesInUse();
         collector.run();
         long waited = 0;
@@ -108,6 +115,16 @@ public final class GcRecovery implements MemHandler {
                 String.valueOf(before - now.bytes()), String.valueOf(waited), event.cause(),
                 String.valueOf(event.size()));
         return Recovery.RETRY;
+    }
+
+    private static boolean largerThanTheWholeBudget(MemEvent event) {
+        long limit = budgetLimit(event);
+        return event.cause() == Cause.LIMIT && limit > 0 && event.size() > limit;
+    }
+
+    /** @return the limit of the budget the event hit: the bundle's quota or the global limit (0: none) */
+    private static long budgetLimit(MemEvent event) {
+        return event.budget() == Budget.BUNDLE ? event.bundleLimit() : event.limit();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.safealloc.handlers.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.System.Logger.Level;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.safealloc.allocator.core.Owner;
 import io.safealloc.allocator.core.OwnerView;
 import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.api.Budget;
 import io.safealloc.api.Cause;
 import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.api.Recovery;
@@ -52,9 +54,9 @@ class AuditLogTest {
         assertEquals(List.of("WARNING", "LIMIT"), below, "the audit DEFERred both to the next handler");
         assertEquals(List.of(
                 "WARNING memory WARNING: 3000 bytes for sensor [2], attempt 1; in use 3000 of limit 4096 bytes; "
-                        + "bundle holds 3000 of quota 0; top holders: sensor [2] 3000, other [3] 0",
+                        + "bundle holds 3000 (no quota); top holders: sensor [2] 3000, other [3] 0",
                 "WARNING memory LIMIT (GLOBAL budget): 2000 bytes for other [3], attempt 1; in use 3500 of limit 4096 bytes; "
-                        + "bundle holds 500 of quota 0; top holders: sensor [2] 3000, other [3] 500"),
+                        + "bundle holds 500 (no quota); top holders: sensor [2] 3000, other [3] 500"),
                 log.lines);
         sensor.rFree(held);
         other.rFree(small);
@@ -65,7 +67,15 @@ class AuditLogTest {
         RecordingLogger log = new RecordingLogger();
         new AuditLog(log, Level.DEBUG).handle(TestEvent.of(Cause.FAIL, 100, 0, 0));
         assertEquals(List.of("DEBUG memory FAIL: 100 bytes for sensor [2], attempt 1; in use 0 of limit 0 bytes; "
-                + "bundle holds 0 of quota 0; top holders: none"), log.lines);
+                + "bundle holds 0 (no quota); top holders: none"), log.lines);
+    }
+
+    @Test
+    void aBundleWithAQuotaShowsItAndOneWithoutSaysSo() {
+        RecordingLogger log = new RecordingLogger();
+        new AuditLog(log, Level.INFO).handle(new TestEvent(Cause.LIMIT, 2000, 3000, 0, Budget.BUNDLE, 3000, 4096, 1, 2,
+                "sensor", List.of()));
+        assertTrue(log.lines.get(0).contains("; bundle holds 3000 of quota 4096;"), log.lines::toString);
     }
 
     @Test

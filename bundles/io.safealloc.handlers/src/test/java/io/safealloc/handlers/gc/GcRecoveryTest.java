@@ -227,6 +227,29 @@ class GcRecoveryTest {
     }
 
     @Test
+    void aRequestLargerThanTheWholeLimitIsDeferredAtOnceWithoutWaiting() {
+        install(counting(new BackOff(5, 500), () -> { }));
+
+        assertThrows(MemoryAllocationException.class, () -> sensor.rAlloc(LIMIT + 1));
+
+        assertEquals(List.of("LIMIT DEFER"), decisions);
+        assertEquals(0, collections.get(), "no GC can make a request larger than the limit fit");
+        assertEquals(List.of(), pauses, "nothing to wait for");
+    }
+
+    @Test
+    void aRequestLargerThanTheBundlesWholeQuotaIsDeferredAtOnce() {
+        allocator.configure(allocator.config().withLimit(0));
+        allocator.setQuota("sensor", 4096);
+        install(counting(new BackOff(5, 500), () -> { }));
+
+        assertThrows(MemoryAllocationException.class, () -> sensor.rAlloc(4097));
+
+        assertEquals(List.of("LIMIT DEFER"), decisions);
+        assertEquals(List.of(), pauses);
+    }
+
+    @Test
     void anInterruptEndsTheWaitAndStaysOnTheThread() {
         sensor.rAlloc(3000);
         GcRecovery gc = new GcRecovery(handlersView, new BackOff(5, 60_000), collections::incrementAndGet, millis -> {

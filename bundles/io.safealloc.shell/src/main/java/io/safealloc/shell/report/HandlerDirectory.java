@@ -71,6 +71,22 @@ public final class HandlerDirectory {
     }
 
     /**
+     * The class name as an operator can use it: a lambda's hidden class is named
+     * {@code com.acme.Cache$$Lambda/0x000071c0010a3c40}, a suffix that changes at every run and says
+     * nothing, so it shows as the class that declares the lambda: {@code com.acme.Cache (lambda)}.
+     */
+    static String className(Class<?> type) {
+        String name = type.getName();
+        if (!type.isHidden()) {
+            return name;
+        }
+        int lambda = name.indexOf("$$Lambda");
+        int slash = name.indexOf('/');
+        int end = lambda >= 0 ? lambda : slash >= 0 ? slash : name.length();
+        return name.substring(0, end) + (lambda >= 0 ? " (lambda)" : " (hidden class)");
+    }
+
+    /**
      * The service object is fetched only to name its class, then released at once; handlers are
      * active anyway (the allocator binds them greedily).
      */
@@ -81,7 +97,7 @@ public final class HandlerDirectory {
                 return "?";
             }
             try {
-                return handler.getClass().getName();
+                return className(handler.getClass());
             } finally {
                 context.ungetService(reference);
             }

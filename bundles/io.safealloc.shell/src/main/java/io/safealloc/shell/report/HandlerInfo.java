@@ -9,7 +9,8 @@ import java.util.Locale;
  *     {@code Integer}, otherwise 0 (the OSGi rule)
  * @param serviceId {@code service.id}
  * @param bundle the symbolic name of the bundle that registered it
- * @param className the implementation class, {@code "?"} when it could not be obtained
+ * @param className the implementation class, {@code "?"} when it could not be obtained; for a lambda
+ *     the declaring class followed by {@code " (lambda)"}
  * @param description {@link io.safealloc.api.MemHandler#DESCRIPTION}, {@code null} when not set
  * @param componentName {@code component.name} (set by Declarative Services), {@code null} when not set
  */
@@ -24,6 +25,10 @@ public record HandlerInfo(int ranking, long serviceId, String bundle, String cla
      */
     public String shortName() {
         String source = componentName != null && !componentName.isBlank() ? componentName : className;
+        int qualifier = source.indexOf(" ("); // "com.acme.Cache (lambda)": the declaring class names it
+        if (qualifier > 0) {
+            source = source.substring(0, qualifier);
+        }
         String last = source.substring(source.lastIndexOf('.') + 1);
         last = last.substring(last.lastIndexOf('$') + 1);
         for (String suffix : new String[] {"MemHandler", "Handler"}) {

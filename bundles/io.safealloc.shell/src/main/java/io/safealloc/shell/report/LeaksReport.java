@@ -23,12 +23,18 @@ public final class LeaksReport {
     /**
      * @param holdings per bundle, largest first (as the allocator returns them)
      * @param bundle {@code null} for every bundle, else a symbolic name or a bundle id
+     * @param bundleInstalled whether {@code bundle} names an installed bundle: a typo must not read
+     *     as "that bundle holds nothing"
      * @return the report, lines joined by {@code \n}, no final newline
      */
-    public static String render(List<Holding> holdings, String bundle) {
+    public static String render(List<Holding> holdings, String bundle, boolean bundleInstalled) {
         List<Holding> shown = holdings.stream().filter(h -> matches(h, bundle)).toList();
         if (shown.isEmpty()) {
-            return bundle == null ? "no live allocations" : "no live allocations for bundle " + bundle;
+            if (bundle == null) {
+                return "no live allocations";
+            }
+            return bundleInstalled ? "no live allocations for bundle " + bundle
+                    : "no bundle " + bundle + " is installed (give a symbolic name or a bundle id, as lb lists them)";
         }
         TextTable table = new TextTable("BUNDLE", LEFT, "ID", RIGHT, "COUNT", RIGHT, "BYTES", RIGHT,
                 "SIZE", RIGHT, "LARGEST", RIGHT);

@@ -2,8 +2,13 @@ package io.safealloc.shell.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import io.safealloc.api.MemHandler;
+import io.safealloc.api.Recovery;
 
 
 class HandlerInfoTest {
@@ -20,5 +25,21 @@ class HandlerInfoTest {
     void shortNamesComeFromTheComponentNameElseTheClass(String componentName, String className, String expected) {
         HandlerInfo info = new HandlerInfo(0, 42, "b", className, null, componentName.isEmpty() ? null : componentName);
         assertEquals(expected, info.shortName());
+    }
+
+    @Test
+    void aLambdaIsNamedAfterTheClassThatDeclaresItNotItsHiddenClass() {
+        MemHandler lambda = event -> Recovery.DEFER;
+
+        String className = HandlerDirectory.className(lambda.getClass());
+        HandlerInfo info = new HandlerInfo(0, 42, "b", className, null, null);
+
+        assertEquals(HandlerInfoTest.class.getName() + " (lambda)", className);
+        assertEquals("handler-info-test", info.shortName());
+    }
+
+    @Test
+    void anOrdinaryClassKeepsItsName() {
+        assertEquals(HandlerInfoTest.class.getName(), HandlerDirectory.className(HandlerInfoTest.class));
     }
 }

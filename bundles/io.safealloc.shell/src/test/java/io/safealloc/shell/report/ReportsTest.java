@@ -87,7 +87,7 @@ class ReportsTest {
         demo.rAlloc(3000);
         sensor.rAlloc(8192);
 
-        String[] lines = LeaksReport.render(allocator.holdings(), null).split("\n");
+        String[] lines = LeaksReport.render(allocator.holdings(), null, true).split("\n");
 
         assertEquals(List.of("BUNDLE", "ID", "COUNT", "BYTES", "SIZE", "LARGEST"), List.of(lines[0].split(" +")));
         assertTrue(Pattern.matches("com\\.acme\\.sensor +15 +1 +8192 +8\\.0 KiB +8\\.0 KiB", lines[1]), lines[1]);
@@ -100,17 +100,19 @@ class ReportsTest {
         demo.rAlloc(100);
         sensor.rAlloc(200);
 
-        String byName = LeaksReport.render(allocator.holdings(), "io.safealloc.demo");
-        String byId = LeaksReport.render(allocator.holdings(), "12");
+        String byName = LeaksReport.render(allocator.holdings(), "io.safealloc.demo", true);
+        String byId = LeaksReport.render(allocator.holdings(), "12", true);
 
         assertEquals(byName, byId);
         assertTrue(byName.contains("io.safealloc.demo") && !byName.contains("com.acme.sensor"), byName);
         assertTrue(byName.endsWith("total: 1 allocations, 100 bytes in 1 bundle"), byName);
-        assertEquals("no live allocations for bundle nobody", LeaksReport.render(allocator.holdings(), "nobody"));
+        assertEquals("no live allocations for bundle nobody", LeaksReport.render(allocator.holdings(), "nobody", true));
+        assertEquals("no bundle nobody is installed (give a symbolic name or a bundle id, as lb lists them)",
+                LeaksReport.render(allocator.holdings(), "nobody", false));
     }
 
     @Test
     void leaksWithoutLiveAllocationsSaySo() {
-        assertEquals("no live allocations", LeaksReport.render(allocator.holdings(), null));
+        assertEquals("no live allocations", LeaksReport.render(allocator.holdings(), null, true));
     }
 }
