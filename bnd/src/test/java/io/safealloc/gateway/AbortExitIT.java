@@ -26,7 +26,7 @@ class AbortExitIT {
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("storage"), List.of(config), false)) {
             assertEquals("budget 1.0 MiB (warn at 85 %), handlers: none", gateway.awaitReady());
 
-            gateway.send("mem:alloc 2m");
+            gateway.send("mem:alloc --drill 2m");
 
             gateway.awaitLine("Memory allocation error for 2097152 bytes.*LIMIT");
             gateway.awaitLine("stopping the OSGi framework and exiting with code " + EXIT_CODE);

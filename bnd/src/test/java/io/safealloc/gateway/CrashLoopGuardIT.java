@@ -32,7 +32,7 @@ class CrashLoopGuardIT {
             try (GatewayProcess gateway = GatewayProcess.start(storage, List.of(config), false)) {
                 gateway.awaitLine("crash-loop guard: ranking 1000.*; " + (run - 1) + " recorded within the window");
                 gateway.awaitReady();
-                gateway.send("mem:alloc 2m");
+                gateway.send("mem:alloc --drill 2m");
                 gateway.awaitLine("Memory allocation error for 2097152 bytes");
                 assertEquals(EXIT_CODE, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);
             }
@@ -41,7 +41,7 @@ class CrashLoopGuardIT {
         try (GatewayProcess gateway = GatewayProcess.start(storage, List.of(config), false)) {
             gateway.awaitLine("crash-loop guard: ranking 1000.*; 2 recorded within the window");
             gateway.awaitReady();
-            gateway.send("mem:alloc 2m");
+            gateway.send("mem:alloc --drill 2m");
             gateway.awaitLine("crash-loop guard: 2 aborts/restarts within the last 10 min \\(allowed: 2\\): degraded mode");
             gateway.awaitLine("mem:alloc failed: LIMIT .*decision FAIL");
 

@@ -26,7 +26,7 @@ class RestartInPlaceIT {
             assertEquals("budget 1.0 MiB (warn at 85 %), handlers: restart(-100)", gateway.awaitReady());
             long pid = gateway.handle().pid();
 
-            gateway.send("mem:alloc 2m");
+            gateway.send("mem:alloc --drill 2m");
             gateway.awaitLine("Memory allocation error for 2097152 bytes .*restarting the OSGi framework");
             gateway.awaitLine("io\\.safealloc\\.demo \\[\\d+\\] stopped holding 1 allocations"); // the normal stop
             gateway.awaitLine("OSGi framework restarting in place");

@@ -48,7 +48,7 @@ class ShellCommandsIT {
             gateway.awaitLine("no live allocations");
 
             gateway.send("mem:alloc lots");
-            gateway.awaitLine("mem:alloc: .*; usage: mem:alloc <size>");
+            gateway.awaitLine("mem:alloc: .*; usage: mem:alloc \\[--drill\\] <size>");
 
             List<String> beforeStop = gateway.transcript();
             assertTrue(beforeStop.stream().noneMatch(line -> line.contains("Exception")),

@@ -41,7 +41,20 @@ public final class ManualAllocations {
      * @throws MemoryAllocationException (decision FAIL) when the allocation cannot be satisfied
      */
     public Allocation allocate(long size) {
-        MemorySegment segment = Unhandled.call(() -> allocator.rAlloc(size));
+        return keep(Unhandled.call(() -> allocator.rAlloc(size)));
+    }
+
+    /**
+     * Allocates as a bundle would, through the handlers (which may retry, fail or ABORT the
+     * process): a fire drill of the recovery policy, asked for explicitly ({@code mem:alloc --drill}).
+     *
+     * @throws MemoryAllocationException when the handlers decided the allocation fails
+     */
+    public Allocation allocateThroughHandlers(long size) {
+        return keep(allocator.rAlloc(size));
+    }
+
+    private Allocation keep(MemorySegment segment) {
         int id = lastId.incrementAndGet();
         held.put(id, segment);
         return new Allocation(id, segment);

@@ -57,7 +57,10 @@ public class MemCommands {
     static final String USAGE_HANDLERS = "usage: mem:handlers";
     static final String USAGE_LEAKS = "usage: mem:leaks [<bundle symbolic name or id>]";
     static final String USAGE_LIMIT = "usage: mem:limit [<size>]  (size: bytes, or with a unit: 512k, 64m, 1g; 0 = no limit)";
-    static final String USAGE_ALLOC = "usage: mem:alloc <size>  (size: bytes, or with a unit: 512k, 64m, 1g)";
+    static final String USAGE_ALLOC = "usage: mem:alloc [--drill] <size>  (size: bytes, or with a unit: 512k, 64m, 1g; "
+            + "--drill: through the handlers, which may ABORT)";
+    /** Asks for an allocation that goes through the handlers as a bundle's would: a fire drill. */
+    static final String DRILL = "--drill";
     static final String USAGE_FREE = "usage: mem:free <id>  (the id that mem:alloc printed)";
 
     /** How long {@code mem:limit <size>} waits for the allocator to apply the new budget. */
@@ -173,19 +176,26 @@ public class MemCommands {
         });
     }
 
+    /**
+     * A diagnostic must never end the gateway: a failed allocation is a message and reaches no
+     * handler (a typo such as {@code 99g} would otherwise meet the default ABORT and count towards
+     * the crash-loop guard). {@code --drill} asks for the opposite on purpose: the allocation goes
+     * through the handlers exactly as a bundle's would, to rehearse the recovery policy.
+     */
     @Descriptor("Allocates native memory by hand, accounted to this shell bundle; prints an id for mem:free")
-    public String alloc(@Descriptor("the size: bytes, or with a unit: 512k, 64m, 1g") String... args) {
-        if (args.length != 1) {
+    public String alloc(@Descriptor("[--drill] the size: bytes, or with a unit: 512k, 64m, 1g") String... args) {
+        boolean drill = args.length == 2 && DRILL.equals(args[0]);
+        if (args.length != 1 && !drill || args.length == 1 && DRILL.equals(args[0])) {
             return USAGE_ALLOC;
         }
         long size;
         try {
-            size = SizeParser.parse(args[0]);
+            size = SizeParser.parse(args[args.length - 1]);
         } catch (IllegalArgumentException e) {
             return "mem:alloc: " + e.getMessage() + "; " + USAGE_ALLOC;
         }
         return guarded("mem:alloc", () -> {
-            ManualAllocations.Allocation a = manual.allocate(size);
+            ManualAllocations.Allocation a = drill ? manual.allocateThroughHandlers(size) : manual.allocate(size);
             return String.format(Locale.ROOT, "allocated #%d: %s at 0x%x", a.id(),
                     SizeFormat.withBytes(a.segment().byteSize()), a.segment().address());
         });

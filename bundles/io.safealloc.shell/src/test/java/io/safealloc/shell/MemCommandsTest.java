@@ -298,4 +298,19 @@ class MemCommandsTest {
         assertEquals(2, production.stats().failures().values().stream().mapToLong(Long::longValue).sum(),
                 "the failures are still counted");
     }
+
+    @Test
+    void aDrillGoesThroughTheHandlersAsABundlesAllocationWould() {
+        AtomicInteger asked = new AtomicInteger();
+        allocator.handlers().add(event -> {
+            asked.incrementAndGet();
+            return Recovery.FAIL;
+        }, 0);
+        assertEquals("mem:alloc failed: LIMIT (global budget) for 2.0 MiB (2097152 bytes), decision FAIL",
+                commands.alloc("--drill", "2m"));
+        assertEquals(1, asked.get(), "the handlers decided");
+        assertTrue(commands.alloc("--drill", "1k").startsWith("allocated #1: 1.0 KiB"));
+        assertEquals(MemCommands.USAGE_ALLOC, commands.alloc("--drill"));
+        assertEquals(MemCommands.USAGE_ALLOC, commands.alloc("--fire", "1k"));
+    }
 }
