@@ -23,6 +23,7 @@ import io.safealloc.api.AllocatorConstants;
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Budget;
 import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.Sizes;
 import io.safealloc.shell.report.HandlerDirectory;
 import io.safealloc.shell.report.HandlersReport;
 import io.safealloc.shell.report.LeaksReport;
@@ -153,7 +154,7 @@ public class MemCommands {
         }
         long bytes;
         try {
-            bytes = SizeParser.parse(args[0]);
+            bytes = Sizes.parse(args[0]);
         } catch (IllegalArgumentException e) {
             return "mem:limit: " + e.getMessage() + "; " + USAGE_LIMIT;
         }
@@ -190,7 +191,7 @@ public class MemCommands {
         }
         long size;
         try {
-            size = SizeParser.parse(args[args.length - 1]);
+            size = Sizes.parse(args[args.length - 1]);
         } catch (IllegalArgumentException e) {
             return "mem:alloc: " + e.getMessage() + "; " + USAGE_ALLOC;
         }

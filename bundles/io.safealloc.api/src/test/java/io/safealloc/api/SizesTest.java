@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class SizeParserTest {
+/** The one size syntax (shell, configuration files, Config Admin): units, and one-line messages for what is not a size. */
+class SizesTest {
 
     @ParameterizedTest
     @CsvSource({
@@ -27,32 +28,32 @@ class SizeParserTest {
             "67_108_864, 67108864",
             "' 8k ', 8192"})
     void parsesBytesAndBinaryUnits(String text, long expected) {
-        assertEquals(expected, SizeParser.parse(text));
+        assertEquals(expected, Sizes.parse(text));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", " ", "abc", "1.5m", "0x10", "64x", "m", "k64", "1__", "+5", "64 m b"})
     void rejectsWhatIsNotASize(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SizeParser.parse(text));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse(text));
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"-1", "-64m"})
     void rejectsNegativeSizesSayingSo(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SizeParser.parse(text));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse(text));
         assertTrue(e.getMessage().contains("negative"), e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"9223372036854775808", "8388608t", "99999999999999999999k"})
     void rejectsSizesBeyondALong(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SizeParser.parse(text));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sizes.parse(text));
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
     }
 
     @org.junit.jupiter.api.Test
     void theLargestRepresentableSizeWithAUnitIsAccepted() {
-        assertEquals(8_388_607L << 40, SizeParser.parse("8388607t"));
+        assertEquals(8_388_607L << 40, Sizes.parse("8388607t"));
     }
 }
