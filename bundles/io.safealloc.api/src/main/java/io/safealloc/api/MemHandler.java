@@ -14,7 +14,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p><b>Semantics:</b> see {@link Recovery}. A handler that throws or returns {@code null} is logged
  * and treated as {@link Recovery#DEFER}. A handler that itself allocates and fails does not re-enter
- * the handler chain: that inner allocation simply fails with {@link MemoryAllocationException}.
+ * the handler chain: that inner allocation simply fails with {@link MemoryAllocationException}. That
+ * guard belongs to the handler's thread: a handler that hands work which allocates to another thread
+ * and waits for it must wrap the work with {@link Unhandled#wrap(Runnable)} (or
+ * {@link Unhandled#wrap(java.util.concurrent.Callable)}), or a failure in that work would ask the
+ * handlers again and could wait on the handler that waits for it.
  *
  * <p><b>Threading:</b> {@link #handle} is called on the allocating thread, concurrently from several
  * threads, and never while the allocator holds a lock: other threads keep allocating and freeing
