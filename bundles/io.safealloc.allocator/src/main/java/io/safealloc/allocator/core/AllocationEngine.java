@@ -154,9 +154,25 @@ final class AllocationEngine {
         return address;
     }
 
-    /** Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. */
+    /**
+     * Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. If the
+     * insert throws (an {@link OutOfMemoryError} while the table grows), the allocation is undone as
+     * a free would undo it (libc free, credit, free count: the books stay exact) and the throwable
+     * goes on; adopted memory is only unbooked, not freed, since its caller still holds it.
+     */
     private void record(Account account, long address, long size) {
-        live.insert(address, Entry.of(size, account.index));
+        try {
+            live.insert(address, Entry.of(size, account.index));
+        } catch (Throwable notEntered) {
+            if (Thread.holdsLock(adoptions)) { // adopt is the only caller holding it
+                AccountLedger ledger = ledgers.of(account);
+                ledger.countFree();
+                ledgers.unreserve(ledger, size, config);
+            } else {
+                release(account, address, size);
+            }
+            throw notEntered;
+        }
         if (account.closed) {
             // The owner was closed while this call was in flight and its release may have missed it.
             if (live.remove(address) != LiveTable.NOT_FOUND) {
@@ -315,7 +331,7 @@ final class AllocationEngine {
             }
             // The memory exists already: it is accounted, never refused for budget reasons.
             ledger = ledgers.of(account);
-            ledgers.force(ledger, size);
+            ledgers.force(ledger, size, config);
             ledger.countAllocation();
             record(account, address, size);
         }

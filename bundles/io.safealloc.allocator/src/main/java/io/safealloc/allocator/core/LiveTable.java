@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * The live allocations: a lock-free map from address to one {@code long} of metadata (see
@@ -17,6 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concurrent CASes fail), copies the live entries into a right-sized table and publishes it; threads
  * that meet a frozen slot wait for the new table (a migration is rare and amortised over many
  * inserts; it never blocks other shards).
+ *
+ * <p>A migration that fails, for example with an {@link OutOfMemoryError} because the Java heap has
+ * no room for the bigger table, leaves the shard as it was: the old table stays current and usable
+ * (every slot it froze is unfrozen before the shard's {@code migrating} flag is released, and threads
+ * waiting for it stop waiting once the flag drops without a new table), and the error reaches the
+ * caller of the insert that needed the room. The new table's array is allocated before anything is
+ * frozen whenever the count taken then proves big enough, so that usually a failure freezes nothing.
  *
  * <p>Keys are addresses aligned to at least 8 and at least 16 in value, so the low bits carry the
  * slot states.
@@ -74,8 +82,13 @@ final class LiveTable {
         final AtomicInteger used = new AtomicInteger();
 
         Table(int capacity, int generation) {
-            slots = new long[capacity * 2];
-            this.capacity = capacity;
+            this(new long[capacity * 2], generation);
+        }
+
+        /** A table over {@code slots} (all zero), two longs a slot. */
+        Table(long[] slots, int generation) {
+            this.slots = slots;
+            this.capacity = slots.length >> 1;
             this.generation = generation;
             threshold = capacity - (capacity >> 2);
         }
@@ -103,10 +116,23 @@ final class LiveTable {
 
     private final Shard[] shards = new Shard[SHARDS];
 
+    /**
+     * Allocates the slots array of a migration's new table, given its length in longs (a seam: a
+     * test makes it throw {@link OutOfMemoryError} to prove that a failed migration leaves the shard
+     * usable; it may also return a shorter array than asked, which the migration treats as too small).
+     */
+    private final IntFunction<long[]> slotArrays;
+
     /** The threads' hints (see {@link SlotHint#mine}); kept here so that the allocation path reads one field. */
     private final SlotHint[] hints = new SlotHint[SlotHint.SLOTS];
 
     LiveTable() {
+        this(long[]::new);
+    }
+
+    /** @param slotArrays allocates the slots of a migration's new table (see {@link #slotArrays}) */
+    LiveTable(IntFunction<long[]> slotArrays) {
+        this.slotArrays = slotArrays;
         for (int i = 0; i < SHARDS; i++) {
             shards[i] = new Shard();
         }
@@ -360,9 +386,14 @@ final class LiveTable {
         return capacity;
     }
 
+    /**
+     * Waits while {@code old} is the shard's table and a migration of it runs. A migration that ends
+     * without replacing the table (it failed) has unfrozen its slots before dropping the flag, so the
+     * caller, which looks at the current table again, finds its slot usable.
+     */
     private static void awaitMigration(Shard shard, Table old) {
         int spins = 0;
-        while (shard.table == old) {
+        while (shard.table == old && shard.migrating.get()) {
             if (++spins < 1_000) {
                 Thread.onSpinWait();
             } else {
@@ -371,23 +402,40 @@ final class LiveTable {
         }
     }
 
-    private static void migrate(Shard shard, Table old) {
+    /**
+     * Replaces {@code old} by a right-sized table holding its live entries, or, when another thread
+     * migrates it already, waits for that. Whatever it throws (an {@link OutOfMemoryError} above all),
+     * the shard's current table is then usable: either the new one, published complete, or the old
+     * one with no slot left frozen.
+     */
+    private void migrate(Shard shard, Table old) {
         if (!shard.migrating.compareAndSet(false, true)) {
             awaitMigration(shard, old);
             return;
         }
+        long[] s = old.slots;
+        int frozen = 0; // slots [0, frozen) carry FROZEN
         try {
             if (shard.table != old) {
                 return; // somebody else migrated it already
             }
-            long[] s = old.slots;
-            int live = 0;
+            // Allocate first, sized on a count taken without freezing (slack for the inserts that
+            // may land until the slots are frozen): a heap that cannot hold it then costs nothing.
+            int estimate = 0;
             for (int i = 0; i < s.length; i += 2) {
+                long k = (long) SLOTS.getVolatile(s, i);
+                if (k != EMPTY && k != TOMBSTONE) {
+                    estimate++;
+                }
+            }
+            long[] spare = slotArrays.apply(capacityFor(estimate + (estimate >> 4) + 8) * 2);
+            int live = 0;
+            for (; frozen < s.length; frozen += 2) {
                 for (;;) {
-                    long k = (long) SLOTS.getVolatile(s, i);
+                    long k = (long) SLOTS.getVolatile(s, frozen);
                     if ((k & PENDING) != 0) {
                         Thread.onSpinWait();
-                    } else if (SLOTS.compareAndSet(s, i, k, k | FROZEN)) {
+                    } else if (SLOTS.compareAndSet(s, frozen, k, k | FROZEN)) {
                         if (k != EMPTY && k != TOMBSTONE) {
                             live++;
                         }
@@ -395,8 +443,8 @@ final class LiveTable {
                     }
                 }
             }
-            Table fresh = new Table(capacityFor(live), old.generation + 1);
-            long[] f = fresh.slots;
+            long[] f = (spare.length >> 1) >= capacityFor(live) ? spare : slotArrays.apply(capacityFor(live) * 2);
+            Table fresh = new Table(f, old.generation + 1);
             for (int i = 0; i < s.length; i += 2) {
                 long key = s[i] & ~FROZEN;
                 if (key != EMPTY && key != TOMBSTONE) {
@@ -410,6 +458,13 @@ final class LiveTable {
             }
             fresh.used.set(live);
             shard.table = fresh; // volatile write publishes the filled arrays
+        } catch (Throwable failed) {
+            // No new table: thaw the old one before the flag drops, so that no thread waits for a
+            // table that will never come (only this thread writes a frozen slot: other threads' CASes fail on it).
+            for (int i = 0; i < frozen; i += 2) {
+                SLOTS.setVolatile(s, i, (long) SLOTS.getVolatile(s, i) & ~FROZEN);
+            }
+            throw failed;
         } finally {
             shard.migrating.set(false);
         }
@@ -420,7 +475,7 @@ final class LiveTable {
      * Between the two, a slot of 16 bytes costs 21 to 29 bytes per live allocation, where doubling a
      * power-of-two table would cost up to 43 (its load falls to 37.5 % after each growth).
      */
-    private static int capacityFor(int live) {
+    private static int capacityFor(long live) {
         return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, (long) live * 20 / 11 + 1));
     }
 }
