@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Issue 12, item 1, on the table alone: a migration that cannot get memory leaves its shard usable
  * (no slot stays frozen, nobody waits for a table that never comes) and loses no key.
  */
-@Timeout(120)
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a spinning shard is not interruptible
 class LiveTableOomTest {
 
     private static long key(int thread, int i) {
@@ -50,7 +50,9 @@ class LiveTableOomTest {
 
         // Every shard takes inserts and removes again, from several threads: before the fix, the
         // shards whose migration failed stayed frozen and these calls spun forever.
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        // Daemon threads: if a shard hangs, the test fails at its deadline and the spinning threads
+        // do not keep the test JVM alive.
+        ExecutorService pool = Executors.newFixedThreadPool(3, Thread.ofPlatform().daemon().factory());
         try {
             List<Future<?>> work = new ArrayList<>();
             for (int t = 1; t <= 3; t++) {

@@ -29,7 +29,7 @@ import io.safealloc.api.Recovery;
  * heap throws, is undone (libc holds nothing extra, the figures stay exact), and the allocator keeps
  * serving every thread afterwards; in a JVM of its own, with a real heap exhaustion, too.
  */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a spinning shard is not interruptible
 class TableGrowthOomTest {
 
     @ParameterizedTest
@@ -61,7 +61,9 @@ class TableGrowthOomTest {
         assertEquals(held.size(), backend.outstandingBlocks(), "the failed allocation was freed in libc");
         assertExact(allocator, held.size(), 64L * held.size());
 
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        // Daemon threads: if a shard hangs, the test fails at its deadline and the spinning threads
+        // do not keep the test JVM alive.
+        ExecutorService pool = Executors.newFixedThreadPool(3, Thread.ofPlatform().daemon().factory());
         try {
             List<Future<?>> work = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
