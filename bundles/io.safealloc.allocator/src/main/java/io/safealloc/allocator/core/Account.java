@@ -120,6 +120,11 @@ final class Account {
         }
     }
 
+    /** @return the ledgers not folded yet (weakly consistent), for a reclaim of their reserves */
+    Iterable<AccountLedger> ledgers() {
+        return ledgers.current();
+    }
+
     /** Folds the ledgers of ended threads into this account's figures and gives back their reserves. */
     void foldEndedThreads() {
         ledgers.foldEnded();

@@ -80,6 +80,11 @@ final class AccountLedger extends Reserve {
         return (long) FREES.getOpaque(this);
     }
 
+    @Override
+    Thread owner() {
+        return thread.owner;
+    }
+
     boolean isDead() {
         return thread.isDead();
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 
 import io.safealloc.api.Cause;
@@ -28,7 +29,18 @@ final class Accounts {
     // Figures of owners closed and merged: they stay in the global counters.
     private long closedAllocations;
     private long closedFrees;
-    private final long[] closedFailures = new long[Cause.values().length];
+    /**
+     * Every failure, counted when it happens and never merged: a call can fail after its owner's
+     * account was retired and merged (it raced the owner's release), and its failure must still
+     * reach the global figure. The owner's own count is kept for its per-bundle figures.
+     */
+    private final AtomicLongArray allFailures = new AtomicLongArray(Cause.values().length);
+
+    /** Counts a failure of {@code cause} for {@code account} and in the global figures (the failure path only). */
+    void countFailure(Account account, Cause cause) {
+        account.failures.incrementAndGet(cause.ordinal());
+        allFailures.incrementAndGet(cause.ordinal());
+    }
 
     Account get(int index) {
         return byIndex[index];
@@ -76,9 +88,6 @@ final class Accounts {
             if (tally.isQuiescent()) {
                 closedAllocations += tally.allocations();
                 closedFrees += tally.frees();
-                for (int c = 0; c < closedFailures.length; c++) {
-                    closedFailures[c] += a.failures.get(c);
-                }
                 byIndex[a.index] = null;
                 it.remove();
             }
@@ -117,8 +126,8 @@ final class Accounts {
         mergeQuiescent();
         sums[ALLOCATIONS] += closedAllocations;
         sums[FREES] += closedFrees;
-        for (int c = 0; c < closedFailures.length; c++) {
-            sums[FAILURES + c] += closedFailures[c];
+        for (int c = 0; c < allFailures.length(); c++) {
+            sums[FAILURES + c] += allFailures.get(c);
         }
         for (List<Account> group : List.of(open, closing)) {
             for (Account a : group) {
@@ -129,9 +138,6 @@ final class Accounts {
                 sums[ALLOCATIONS] += tally.allocations();
                 sums[FREES] += tally.frees();
                 sums[BYTES] += tally.bytes();
-                for (int c = 0; c < closedFailures.length; c++) {
-                    sums[FAILURES + c] += a.failures.get(c);
-                }
             }
         }
     }

@@ -5,8 +5,6 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,16 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safety: every method is thread-safe. Allocation and free take no lock and allocate
  * nothing on the Java heap but the returned segment (a thread's first call for an owner creates its
- * ledger); only adopt takes a lock, and only against other adopts.
+ * ledger); only adopt takes a lock, and only against other adopts. Closing an owner is
+ * {@link OwnerRelease}'s job.
  */
 final class AllocationEngine {
 
     private static final int MALLOC = 0;
     private static final int CALLOC = 1;
     private static final int ALIGNED = 2;
-
-    /** Below this no allocator hands out memory: the first page is never mapped. */
-    private static final long LOWEST_HEAP_ADDRESS = 4096;
 
     /** What malloc guarantees on 64-bit platforms. */
     private static final long MALLOC_ALIGNMENT = 16;
@@ -46,6 +42,7 @@ final class AllocationEngine {
     private final Accounts accounts;
     private final Ledgers ledgers;
     private final Decisions decisions;
+    private final OwnerRelease ownerRelease;
     private volatile AllocatorConfig config;
 
     AllocationEngine(NativeBackend backend, Logger log, AllocatorConfig config, LiveTable live, Accounts accounts,
@@ -57,6 +54,7 @@ final class AllocationEngine {
         this.accounts = accounts;
         this.ledgers = ledgers;
         this.decisions = decisions;
+        this.ownerRelease = new OwnerRelease(live, lifetimes, accounts, decisions, log, this::release);
     }
 
     AllocatorConfig config() {
@@ -185,9 +183,30 @@ final class AllocationEngine {
         }
     }
 
-    /** Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. */
+    /**
+     * Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. If the
+     * insert throws (an {@link OutOfMemoryError} while the table grows), the allocation is undone as
+     * a free would undo it (libc free, credit, free count: the books stay exact) and the throwable
+     * goes on; adopted memory is only unbooked, not freed, since its caller still holds it.
+     */
     private void record(Account account, long address, long size) {
-        live.insert(address, Entry.of(size, account.index));
+        record(account, address, size, false);
+    }
+
+    /** @param adopted whether the caller still owns the memory (adopt): undone by unbooking, not freeing */
+    private void record(Account account, long address, long size, boolean adopted) {
+        try {
+            live.insert(address, Entry.of(size, account.index));
+        } catch (Throwable notEntered) {
+            if (adopted) {
+                AccountLedger ledger = ledgers.of(account);
+                ledger.countFree();
+                ledgers.unreserve(ledger, size, config);
+            } else {
+                release(account, address, size);
+            }
+            throw notEntered;
+        }
         if (account.closed) {
             // The owner was closed while this call was in flight and its release may have missed it.
             if (live.remove(address) != LiveTable.NOT_FOUND) {
@@ -386,26 +405,7 @@ final class AllocationEngine {
     }
 
     MemorySegment adopt(Account account, MemorySegment memory, long size) {
-        Objects.requireNonNull(memory, "nativeMemory");
-        if (!memory.isNative()) {
-            throw new IllegalArgumentException("adopt: " + memory + " is heap memory, not memory from malloc");
-        }
-        long address = memory.address();
-        if (address == 0) {
-            throw new IllegalArgumentException("adopt: NULL cannot be adopted");
-        }
-        if (Long.compareUnsigned(address, LOWEST_HEAP_ADDRESS) < 0) {
-            // The first page is never mapped: freeing such an address would crash the JVM.
-            throw new IllegalArgumentException(String.format("adopt: 0x%x lies in the first page of memory, which "
-                    + "is never mapped, so it did not come from malloc", address));
-        }
-        if (!LiveTable.isValidKey(address)) {
-            throw new IllegalArgumentException(String.format(
-                    "adopt: 0x%x is not aligned as malloc aligns (8 bytes), so it did not come from malloc", address));
-        }
-        if (size < 0 || size > Entry.MAX_SIZE) {
-            throw new IllegalArgumentException("adopt: size must be between 0 and " + Entry.MAX_SIZE + ", was " + size);
-        }
+        long address = AdoptChecks.addressOf(memory, size);
         AccountLedger ledger;
         // Check and insert as one step: two threads adopting the same address must not both win
         // (two entries would mean two libc frees). Adopting is rare; allocating never takes this lock.
@@ -416,9 +416,9 @@ final class AllocationEngine {
             }
             // The memory exists already: it is accounted, never refused for budget reasons.
             ledger = ledgers.of(account);
-            ledgers.force(ledger, size);
+            ledgers.force(ledger, size, config);
             ledger.countAllocation();
-            record(account, address, size);
+            record(account, address, size, true);
         }
         AllocatorConfig c = config;
         if (c.limit() != 0) {
@@ -436,34 +436,8 @@ final class AllocationEngine {
         return handOut(account, address, size);
     }
 
-    /** Closes an owner: frees what it still holds and reports it. */
+    /** Closes an owner: frees what it still holds and reports it ({@link OwnerRelease}). */
     Leaks close(Account account) {
-        account.closed = true;
-        long[] totals = new long[2];
-        List<Long> sample = new ArrayList<>();
-        live.removeIf(entry -> Entry.owner(entry) == account.index, (address, entry) -> {
-            long size = Entry.size(entry);
-            try {
-                lifetimes.endIfAny(address);
-            } catch (IllegalStateException inUse) {
-                log.log(Level.ERROR, String.format("%s stopped while a native call holds 0x%x: not freed",
-                        account.owner, address));
-                return;
-            }
-            release(account, address, size);
-            totals[0]++;
-            totals[1] += size;
-            if (sample.size() < Leaks.SAMPLE) {
-                sample.add(size);
-            }
-        });
-        accounts.retire(account);
-        Leaks leaks = new Leaks(account.owner, totals[0], totals[1], List.copyOf(sample));
-        if (leaks.count() > 0) {
-            decisions.released(leaks);
-            log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}): released",
-                    account.owner, String.valueOf(leaks.count()), String.valueOf(leaks.bytes()), leaks.sampleSizes());
-        }
-        return leaks;
+        return ownerRelease.close(account);
     }
 }

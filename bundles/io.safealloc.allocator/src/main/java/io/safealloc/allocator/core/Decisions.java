@@ -33,6 +33,7 @@ final class Decisions {
 
     private final Logger log;
     private final Census census;
+    private final Accounts accounts;
     private final Ledgers ledgers;
     private final Supplier<AllocatorConfig> config;
     private final HandlerChain handlers = new HandlerChain();
@@ -42,9 +43,11 @@ final class Decisions {
     private volatile MemHandler memHandler;
     private volatile AbortAction abortAction;
 
-    Decisions(Logger log, Census census, Ledgers ledgers, Supplier<AllocatorConfig> config, AbortAction abortAction) {
+    Decisions(Logger log, Census census, Accounts accounts, Ledgers ledgers, Supplier<AllocatorConfig> config,
+            AbortAction abortAction) {
         this.log = log;
         this.census = census;
+        this.accounts = accounts;
         this.ledgers = ledgers;
         this.config = config;
         this.abortAction = abortAction;
@@ -108,7 +111,7 @@ final class Decisions {
     }
 
     private Recovery decide(Account account, Event event) {
-        account.failures.incrementAndGet(event.cause().ordinal());
+        accounts.countFailure(account, event.cause());
         if (Unhandled.isActive()) {
             log.log(Level.DEBUG, "allocation failed inside a memory handler or Unhandled work: FAIL without "
                     + "asking the handlers");

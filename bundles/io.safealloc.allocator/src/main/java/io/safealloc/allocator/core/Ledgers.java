@@ -1,5 +1,9 @@
 package io.safealloc.allocator.core;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Where the allocation path books bytes: each thread in its own ledgers, with plain stores, and in
  * the shared budgets only when its reserve runs short or grows too large. That is what keeps the
@@ -11,16 +15,33 @@ package io.safealloc.allocator.core;
  * limit. A thread keeps {@link Reserve#keepFor} bytes in reserve per budget, more once it frees larger
  * blocks but never more than {@link Reserve#ceilingFor}, so another thread can be refused at most that much
  * per thread too early; the reserve of a thread that has ended is given
- * back when a grant is refused, and whenever the number of threads seen has doubled. With a single
+ * back when a grant is refused, and whenever the number of threads seen has doubled. Before a grant
+ * is refused, the reserves of every thread that is not inside a call (parked, blocked, ended) are
+ * taken back as well, and running threads get a short while to give theirs back at their next call
+ * ({@link #reclaim}): so a LIMIT is declared only when the bytes in use plus the request exceed the
+ * limit, unless a thread that kept running all that time holds the difference in reserve. A new
+ * limit takes back the idle threads' reserves at once ({@link #capReserves}). With a single
  * thread allocating, grants, peaks, warnings and refusals are exact, because a thread uses up its
  * reserve before it asks for a grant (and the warning check subtracts the caller's reserve).
  *
  * <p>Thread-safety: every method is called by the thread whose ledgers it touches, except the
- * folding of ended threads, which only touches ledgers whose thread has terminated.
+ * folding of ended threads, which only touches ledgers whose thread has terminated, and the
+ * reclaims, which touch a thread's reserves only as {@link Reserve} describes.
  */
 final class Ledgers {
 
+    /** How long a reclaim waits at most for running threads to give their reserves back themselves. */
+    private static final long RECLAIM_WAIT_NANOS = 20_000_000;
+
     private final SharedBudget global = new SharedBudget();
+    /**
+     * Advanced by each reclaim (under {@link #reclaiming}) before it takes any reserve; read by every
+     * call before it touches a reserve, so that a thread a reclaim found idle settles under the
+     * reserve's lock at its next call instead of using what was taken (see {@link Reserve}).
+     */
+    private volatile long epoch;
+    /** Serialises reclaims (a thread waiting here is blocked, so its reserves can be taken meanwhile). */
+    private final Object reclaiming = new Object();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
     private final PerThreadLedgers<ThreadLedger> threads =
             new PerThreadLedgers<>(ThreadLedger::isDead, ended -> ended.giveAllBack(global));
@@ -50,7 +71,10 @@ final class Ledgers {
 
     /**
      * Books {@code bytes} to the calling thread's ledger, from its reserves when they cover it, else
-     * from the shared budgets (global first, then the owner's quota).
+     * from the shared budgets (global first, then the owner's quota). Before refusing, it takes back
+     * the reserves that back no live memory from every thread that is not inside a call ({@link
+     * #reclaim}), so a refusal means that the bytes in use plus {@code bytes} exceed the limit, or
+     * that the rest is held in reserve by threads that were running all along the reclaim.
      *
      * @return {@link Status#GRANTED}, or {@link Status#LIMIT_GLOBAL} / {@link Status#LIMIT_BUNDLE} with nothing booked
      */
@@ -59,8 +83,9 @@ final class Ledgers {
         Account account = ledger.account;
         long limit = config.limit();
         long quota = account.limit;
-        thread.settle(global, limit);
-        ledger.settle(account.budget, quota);
+        long now = epoch;
+        thread.settle(global, limit, now);
+        ledger.settle(account.budget, quota, now);
         if (thread.held >= bytes && ledger.held >= bytes) {
             thread.held -= bytes;
             ledger.held -= bytes;
@@ -73,61 +98,135 @@ final class Ledgers {
     private long reserveShared(AccountLedger ledger, long bytes, long limit, long quota) {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
-        long globalNeed = thread.shortfall(bytes);
-        long globalAfter = grantOrFold(global, globalNeed, limit, this::foldEndedThreads);
-        if (globalAfter == SharedBudget.REFUSED) {
-            return Status.LIMIT_GLOBAL;
-        }
-        long quotaNeed = ledger.shortfall(bytes);
-        long quotaAfter = grantOrFold(account.budget, quotaNeed, quota, account::foldEndedThreads);
-        if (quotaAfter == SharedBudget.REFUSED) {
-            if (globalNeed > 0) {
-                global.giveBack(globalNeed);
+        for (boolean reclaimed = false;; reclaimed = true) {
+            if (reclaimed) { // the reclaim took this thread's reserves too: settle before using them
+                long now = epoch;
+                thread.settle(global, limit, now);
+                ledger.settle(account.budget, quota, now);
             }
-            return Status.LIMIT_BUNDLE;
+            long globalNeed = thread.shortfall(bytes);
+            long globalAfter = globalNeed == 0 ? 0 : global.grant(globalNeed, limit);
+            if (globalAfter == SharedBudget.REFUSED) {
+                if (!reclaimed) {
+                    foldEndedThreads();
+                    reclaim(global, threads.current(), bytes, limit);
+                    continue;
+                }
+                return Status.LIMIT_GLOBAL;
+            }
+            long quotaNeed = ledger.shortfall(bytes);
+            long quotaAfter = quotaNeed == 0 ? 0 : account.budget.grant(quotaNeed, quota);
+            if (quotaAfter == SharedBudget.REFUSED) {
+                if (globalNeed > 0) {
+                    global.giveBack(globalNeed);
+                }
+                if (!reclaimed) {
+                    account.foldEndedThreads();
+                    reclaim(account.budget, account.ledgers(), bytes, quota);
+                    continue;
+                }
+                return Status.LIMIT_BUNDLE;
+            }
+            // Peaks only now that both budgets granted. A thread asks for a grant only once its reserve
+            // is used up, so with one thread allocating the granted figure is exactly the bytes in use.
+            global.raisePeak(globalAfter); // no-ops when nothing was granted (0)
+            account.budget.raisePeak(quotaAfter);
+            book(ledger, bytes, globalNeed, quotaNeed);
+            return Status.GRANTED;
         }
-        // Peaks only now that both budgets granted. A thread asks for a grant only once its reserve
-        // is used up, so with one thread allocating the granted figure is exactly the bytes in use.
-        global.raisePeak(globalAfter); // no-ops when nothing was granted (0)
-        account.budget.raisePeak(quotaAfter);
-        book(ledger, bytes, globalNeed, quotaNeed);
-        return Status.GRANTED;
     }
 
     /**
-     * Grants {@code need} bytes (nothing to do for 0); on a refusal, folds the reserves of ended
-     * threads (they may be what stands in the way) and tries once more.
-     *
-     * @return the bytes granted after the grant (0 when nothing was needed), or {@link SharedBudget#REFUSED}
+     * Takes back from {@code budget}'s reserves what backs no live memory: publishes a new epoch,
+     * then takes every reserve whose thread is parked, blocked, ended or the caller, and waits (at
+     * most {@link #RECLAIM_WAIT_NANOS}) for running threads to give theirs back at their next call,
+     * while {@code bytes} still do not fit under {@code limit}. The slow path only: called when a
+     * grant was refused, with nothing of the caller's in flight (see {@link Reserve} for why this
+     * is safe against the owners' lock-free use of their reserves).
      */
-    private static long grantOrFold(SharedBudget budget, long need, long limit, Runnable foldEnded) {
-        if (need == 0) {
-            return 0;
+    private void reclaim(SharedBudget budget, Iterable<? extends Reserve> reserves, long bytes, long limit) {
+        if (bytes > limit) {
+            return; // it can never fit: no reason to disturb anybody
         }
-        long after = budget.grant(need, limit);
-        if (after == SharedBudget.REFUSED) {
-            foldEnded.run();
-            after = budget.grant(need, limit);
+        synchronized (reclaiming) {
+            long now = epoch + 1;
+            epoch = now; // before any reserve is looked at (see Reserve)
+            List<Reserve> running = new ArrayList<>();
+            for (Reserve reserve : reserves) {
+                if (!reserve.reclaim(budget, now)) {
+                    running.add(reserve);
+                }
+            }
+            long deadline = System.nanoTime() + RECLAIM_WAIT_NANOS;
+            for (int round = 0; !running.isEmpty() && budget.granted() + bytes > limit; round++) {
+                if (System.nanoTime() - deadline > 0) {
+                    return;
+                }
+                if (round < 100) {
+                    Thread.onSpinWait();
+                } else if (round < 200) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(50_000); // backing off while running threads reach their next call
+                }
+                running.removeIf(reserve -> reserve.reclaim(budget, now));
+            }
         }
-        return after;
+    }
+
+    /**
+     * Applies a new limit to the reserves at once: takes back the global reserves of every thread
+     * that is not inside a call (the others settle for the new limit at their next call, as before).
+     */
+    void capReserves() {
+        foldEndedThreads();
+        synchronized (reclaiming) {
+            long now = epoch + 1;
+            epoch = now;
+            for (ThreadLedger thread : threads.current()) {
+                thread.reclaim(global, now);
+            }
+        }
     }
 
     /**
      * Books memory that exists already (adopted): granted whatever the limits say, the reserves
-     * spent first like any allocation.
+     * spent first like any allocation; but no budget grants past {@link SharedBudget#MAX_GRANTED},
+     * so that no sum of sizes can overflow (and, wrapped negative, let a limit pass anything).
+     *
+     * @throws IllegalArgumentException with nothing booked, when the global total or the owner's
+     *     would pass {@link SharedBudget#MAX_GRANTED}
      */
-    void force(AccountLedger ledger, long bytes) {
-        long globalNeed = ledger.thread.shortfall(bytes);
+    void force(AccountLedger ledger, long bytes, AllocatorConfig config) {
+        ThreadLedger thread = ledger.thread;
+        Account account = ledger.account;
+        long now = epoch;
+        thread.settle(global, config.limit(), now);
+        ledger.settle(account.budget, account.limit, now);
+        long globalNeed = thread.shortfall(bytes);
         long quotaNeed = ledger.shortfall(bytes);
         // Only a grant may raise a peak: the figure read without one can include another thread's
         // grant that its quota is about to refuse.
-        if (globalNeed > 0) {
-            global.raisePeak(global.force(globalNeed));
+        long globalAfter = globalNeed > 0 ? global.force(globalNeed) : 0;
+        if (globalAfter == SharedBudget.REFUSED) {
+            throw tooMuch(bytes, "in total", global.granted());
         }
-        if (quotaNeed > 0) {
-            ledger.account.budget.raisePeak(ledger.account.budget.force(quotaNeed));
+        long quotaAfter = quotaNeed > 0 ? account.budget.force(quotaNeed) : 0;
+        if (quotaAfter == SharedBudget.REFUSED) {
+            if (globalNeed > 0) {
+                global.giveBack(globalNeed);
+            }
+            throw tooMuch(bytes, "by " + account.owner.name(), account.budget.granted());
         }
+        global.raisePeak(globalAfter);
+        account.budget.raisePeak(quotaAfter);
         book(ledger, bytes, globalNeed, quotaNeed);
+    }
+
+    private static IllegalArgumentException tooMuch(long bytes, String held, long granted) {
+        return new IllegalArgumentException("adopt: " + bytes + " more bytes would take the bytes held " + held
+                + " (" + granted + " with reserves) past " + SharedBudget.MAX_GRANTED
+                + ", beyond which the totals could not be kept exact; nothing was adopted");
     }
 
     /** Books {@code bytes} whose shortfalls the budgets have just granted; the reserves cover the rest. */
@@ -151,9 +250,10 @@ final class Ledgers {
         ledger.addBytes(-bytes);
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
-        thread.settle(global, config.limit());
+        long now = epoch;
+        thread.settle(global, config.limit(), now);
         thread.refill(global, bytes);
-        ledger.settle(account.budget, account.limit);
+        ledger.settle(account.budget, account.limit, now);
         ledger.refill(account.budget, bytes);
     }
 

@@ -1,9 +1,8 @@
 package io.safealloc.allocator.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import io.safealloc.allocator.core.LiveShard.Table;
 
 /**
  * The live allocations: a lock-free map from address to one {@code long} of metadata (see
@@ -13,13 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * touch the same cache lines. Each slot is two longs, key then value. A key is claimed with a CAS
  * to {@code address | PENDING}, the value written, then the bare key published; removal CASes the
  * key to a tombstone, so of two threads freeing the same address exactly one wins. When a shard
- * fills up, one thread migrates it: it freezes every slot (CAS to {@code key | FROZEN}, which makes
- * concurrent CASes fail), copies the live entries into a right-sized table and publishes it; threads
- * that meet a frozen slot wait for the new table (a migration is rare and amortised over many
- * inserts; it never blocks other shards).
- *
- * <p>Keys are addresses aligned to at least 8 and at least 16 in value, so the low bits carry the
- * slot states.
+ * fills up, one thread migrates it to a right-sized table ({@link LiveShard}: the slot states, the
+ * growth, and why a growth that runs out of memory leaves the shard usable); a migration is rare and
+ * amortised over many inserts, and it never blocks other shards.
  *
  * <p>Each thread remembers the slot of the key it last placed or removed ({@link SlotHint}): malloc
  * hands a thread back the block it freed last, so the next insert of that address, and the remove
@@ -33,18 +28,8 @@ final class LiveTable {
     /** Returned by lookups that find nothing; never a valid {@link Entry} value. */
     static final long NOT_FOUND = -1L;
 
-    private static final long EMPTY = 0;
-    private static final long PENDING = 1;
-    private static final long FROZEN = 2;
-    private static final long TOMBSTONE = 8;
-
     private static final int SHARD_BITS = 6;
     private static final int SHARDS = 1 << SHARD_BITS;
-    private static final int MIN_CAPACITY = 16;
-    /** Slots per shard at most (the slots array holds two longs per slot). */
-    private static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) / 2;
-
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** Called for each entry removed by {@link #removeIf}. */
     @FunctionalInterface
@@ -64,51 +49,22 @@ final class LiveTable {
         void visit(long address, long value);
     }
 
-    /** One shard's slots (package-private for {@link SlotHint}). */
-    static final class Table {
-        final long[] slots;
-        final int capacity;
-        final int threshold;
-        /** How many migrations of its shard came before it (what a {@link SlotHint} checks). */
-        final int generation;
-        final AtomicInteger used = new AtomicInteger();
-
-        Table(int capacity, int generation) {
-            slots = new long[capacity * 2];
-            this.capacity = capacity;
-            this.generation = generation;
-            threshold = capacity - (capacity >> 2);
-        }
-
-        /**
-         * The home slot of a hash: its low 32 bits scaled to the capacity (Lemire's reduction), so
-         * the capacity need not be a power of two. The shard is chosen by the top bits, so the two
-         * choices stay independent.
-         */
-        int home(long hash) {
-            return (int) (((hash & 0xFFFF_FFFFL) * capacity) >>> 32);
-        }
-
-        int next(int slot) {
-            int n = slot + 1;
-            return n == capacity ? 0 : n;
-        }
-    }
-
-    /** A table and the flag that lets one thread migrate it (package-private for {@link SlotHint}). */
-    static final class Shard {
-        volatile Table table = new Table(MIN_CAPACITY, 0);
-        final AtomicBoolean migrating = new AtomicBoolean();
-    }
-
-    private final Shard[] shards = new Shard[SHARDS];
+    private final LiveShard[] shards = new LiveShard[SHARDS];
 
     /** The threads' hints (see {@link SlotHint#mine}); kept here so that the allocation path reads one field. */
     private final SlotHint[] hints = new SlotHint[SlotHint.SLOTS];
 
     LiveTable() {
+        this(long[]::new);
+    }
+
+    /**
+     * @param slotArrays allocates the slots array of a migration's new table, given its length in
+     *     longs (a seam: a test makes it throw {@link OutOfMemoryError})
+     */
+    LiveTable(IntFunction<long[]> slotArrays) {
         for (int i = 0; i < SHARDS; i++) {
-            shards[i] = new Shard();
+            shards[i] = new LiveShard(slotArrays);
         }
     }
 
@@ -117,16 +73,7 @@ final class LiveTable {
         return address >= 16 && (address & 7) == 0;
     }
 
-    private static long hash(long address) {
-        long h = address >>> 3;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
-    }
-
-    private Shard shardOf(long hash) {
+    private LiveShard shardOf(long hash) {
         return shards[(int) (hash >>> (64 - SHARD_BITS))];
     }
 
@@ -136,12 +83,12 @@ final class LiveTable {
         if (hint != null) {
             Table hinted = hint.tableFor(address);
             // Only a tombstone is claimed this way: claiming an empty slot must count it and may migrate.
-            if (hinted != null && claim(hinted.slots, hint.slot, TOMBSTONE, address, value)) {
+            if (hinted != null && claim(hinted.slots, hint.slot, LiveShard.TOMBSTONE, address, value)) {
                 return;
             }
         }
-        long h = hash(address);
-        Shard shard = shardOf(h);
+        long h = LiveShard.hash(address);
+        LiveShard shard = shardOf(h);
         retry:
         for (;;) {
             Table t = shard.table;
@@ -149,14 +96,14 @@ final class LiveTable {
             int capacity = t.capacity;
             int i = t.home(h);
             for (int probes = 0; probes < capacity;) {
-                long k = (long) SLOTS.getVolatile(s, i << 1);
-                if (k == EMPTY || k == TOMBSTONE) {
-                    if (k == EMPTY && t.used.get() >= t.threshold) {
-                        migrate(shard, t);
+                long k = (long) LiveShard.SLOTS.getVolatile(s, i << 1);
+                if (k == LiveShard.EMPTY || k == LiveShard.TOMBSTONE) {
+                    if (k == LiveShard.EMPTY && t.used.get() >= t.threshold) {
+                        shard.migrate(t);
                         continue retry;
                     }
                     if (claim(s, i, k, address, value)) {
-                        if (k == EMPTY) {
+                        if (k == LiveShard.EMPTY) {
                             t.used.incrementAndGet();
                         }
                         if (hint != null) {
@@ -166,14 +113,14 @@ final class LiveTable {
                     }
                     continue; // lost the slot: look at it again
                 }
-                if ((k & FROZEN) != 0) {
-                    awaitMigration(shard, t);
+                if ((k & LiveShard.FROZEN) != 0) {
+                    shard.awaitMigration(t);
                     continue retry;
                 }
                 i = t.next(i);
                 probes++;
             }
-            migrate(shard, t);
+            shard.migrate(t);
         }
     }
 
@@ -183,20 +130,20 @@ final class LiveTable {
      * @return whether the slot was claimed
      */
     private static boolean claim(long[] s, int i, long expected, long address, long value) {
-        if (!SLOTS.compareAndSet(s, i << 1, expected, address | PENDING)) {
+        if (!LiveShard.SLOTS.compareAndSet(s, i << 1, expected, address | LiveShard.PENDING)) {
             return false;
         }
         s[(i << 1) + 1] = value;
         // Release suffices: the CAS above was the full fence that an owner's release scan relies on
-        // (it waits for PENDING slots to publish).
-        SLOTS.setRelease(s, i << 1, address);
+        // (it waits for LiveShard.PENDING slots to publish).
+        LiveShard.SLOTS.setRelease(s, i << 1, address);
         return true;
     }
 
     /** @return the value stored for {@code address}, or {@link #NOT_FOUND} */
     long get(long address) {
-        long h = hash(address);
-        Shard shard = shardOf(h);
+        long h = LiveShard.hash(address);
+        LiveShard shard = shardOf(h);
         retry:
         for (;;) {
             Table t = shard.table;
@@ -204,15 +151,15 @@ final class LiveTable {
             int capacity = t.capacity;
             int i = t.home(h);
             for (int probes = 0; probes < capacity; probes++, i = t.next(i)) {
-                long k = (long) SLOTS.getVolatile(s, i << 1);
-                if (k == EMPTY) {
+                long k = (long) LiveShard.SLOTS.getVolatile(s, i << 1);
+                if (k == LiveShard.EMPTY) {
                     return NOT_FOUND;
                 }
-                if ((k & ~FROZEN) == address) {
+                if ((k & ~LiveShard.FROZEN) == address) {
                     return s[(i << 1) + 1];
                 }
-                if ((k & FROZEN) != 0 && (k & ~FROZEN) == EMPTY) {
-                    awaitMigration(shard, t);
+                if ((k & LiveShard.FROZEN) != 0 && (k & ~LiveShard.FROZEN) == LiveShard.EMPTY) {
+                    shard.awaitMigration(t);
                     continue retry;
                 }
             }
@@ -237,8 +184,8 @@ final class LiveTable {
                 }
             }
         }
-        long h = hash(address);
-        Shard shard = shardOf(h);
+        long h = LiveShard.hash(address);
+        LiveShard shard = shardOf(h);
         retry:
         for (;;) {
             Table t = shard.table;
@@ -246,12 +193,12 @@ final class LiveTable {
             int capacity = t.capacity;
             int i = t.home(h);
             for (int probes = 0; probes < capacity;) {
-                long k = (long) SLOTS.getVolatile(s, i << 1);
-                if (k == EMPTY) {
+                long k = (long) LiveShard.SLOTS.getVolatile(s, i << 1);
+                if (k == LiveShard.EMPTY) {
                     return NOT_FOUND;
                 }
-                if ((k & FROZEN) != 0) {
-                    awaitMigration(shard, t);
+                if ((k & LiveShard.FROZEN) != 0) {
+                    shard.awaitMigration(t);
                     continue retry;
                 }
                 if (k == address) {
@@ -277,21 +224,21 @@ final class LiveTable {
      * @return its value, or {@link #NOT_FOUND} when the slot holds anything else
      */
     private static long take(long[] s, int i, long address) {
-        if ((long) SLOTS.getVolatile(s, i << 1) != address) {
+        if ((long) LiveShard.SLOTS.getVolatile(s, i << 1) != address) {
             return NOT_FOUND;
         }
         long value = s[(i << 1) + 1];
-        return SLOTS.compareAndSet(s, i << 1, address, TOMBSTONE) ? value : NOT_FOUND;
+        return LiveShard.SLOTS.compareAndSet(s, i << 1, address, LiveShard.TOMBSTONE) ? value : NOT_FOUND;
     }
 
     /** Visits every live entry (a weakly consistent snapshot: concurrent changes may or may not show). */
     void forEach(EntryVisitor visitor) {
-        for (Shard shard : shards) {
+        for (LiveShard shard : shards) {
             long[] s = shard.table.slots;
             for (int i = 0; i < s.length; i += 2) {
-                long k = (long) SLOTS.getVolatile(s, i);
-                long key = k & ~FROZEN;
-                if (key != EMPTY && key != TOMBSTONE && (k & PENDING) == 0) {
+                long k = (long) LiveShard.SLOTS.getVolatile(s, i);
+                long key = k & ~LiveShard.FROZEN;
+                if (key != LiveShard.EMPTY && key != LiveShard.TOMBSTONE && (k & LiveShard.PENDING) == 0) {
                     visitor.visit(key, s[i + 1]);
                 }
             }
@@ -303,25 +250,25 @@ final class LiveTable {
      * concurrently that are already visible, and reports each one removed by this call.
      */
     void removeIf(ValueFilter filter, RemovedEntry removed) {
-        for (Shard shard : shards) {
+        for (LiveShard shard : shards) {
             scan:
             for (;;) {
                 Table t = shard.table;
                 long[] s = t.slots;
                 for (int i = 0; i < s.length; i += 2) {
-                    long k = (long) SLOTS.getVolatile(s, i);
-                    while ((k & PENDING) != 0) { // an insert is between claiming and publishing
+                    long k = (long) LiveShard.SLOTS.getVolatile(s, i);
+                    while ((k & LiveShard.PENDING) != 0) { // an insert is between claiming and publishing
                         Thread.onSpinWait();
-                        k = (long) SLOTS.getVolatile(s, i);
+                        k = (long) LiveShard.SLOTS.getVolatile(s, i);
                     }
-                    if ((k & FROZEN) != 0) {
-                        awaitMigration(shard, t);
+                    if ((k & LiveShard.FROZEN) != 0) {
+                        shard.awaitMigration(t);
                         continue scan;
                     }
-                    if (k != EMPTY && k != TOMBSTONE) {
+                    if (k != LiveShard.EMPTY && k != LiveShard.TOMBSTONE) {
                         long value = s[i + 1];
                         if (filter.test(value)) {
-                            if (SLOTS.compareAndSet(s, i, k, TOMBSTONE)) {
+                            if (LiveShard.SLOTS.compareAndSet(s, i, k, LiveShard.TOMBSTONE)) {
                                 removed.removed(k, value);
                             } else {
                                 i -= 2; // changed under us: look at the slot again
@@ -336,9 +283,9 @@ final class LiveTable {
 
     /** @return the slot that holds {@code address} in its shard's current table, or -1 (for tests) */
     int slotOf(long address) {
-        Table t = shardOf(hash(address)).table;
+        Table t = shardOf(LiveShard.hash(address)).table;
         for (int i = 0; i < t.capacity; i++) {
-            if (((long) SLOTS.getVolatile(t.slots, i << 1) & ~FROZEN) == address) {
+            if (((long) LiveShard.SLOTS.getVolatile(t.slots, i << 1) & ~LiveShard.FROZEN) == address) {
                 return i;
             }
         }
@@ -347,80 +294,17 @@ final class LiveTable {
 
     /** @return the home slot of {@code address} in its shard's current table, and its shard (for tests) */
     long homeOf(long address) {
-        long h = hash(address);
+        long h = LiveShard.hash(address);
         return (long) (int) (h >>> (64 - SHARD_BITS)) << 32 | shardOf(h).table.home(h);
     }
 
     /** @return the number of slots held (for measuring the metadata cost) */
     long capacity() {
         long capacity = 0;
-        for (Shard shard : shards) {
+        for (LiveShard shard : shards) {
             capacity += shard.table.capacity;
         }
         return capacity;
     }
 
-    private static void awaitMigration(Shard shard, Table old) {
-        int spins = 0;
-        while (shard.table == old) {
-            if (++spins < 1_000) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the migrating thread may have been descheduled
-            }
-        }
-    }
-
-    private static void migrate(Shard shard, Table old) {
-        if (!shard.migrating.compareAndSet(false, true)) {
-            awaitMigration(shard, old);
-            return;
-        }
-        try {
-            if (shard.table != old) {
-                return; // somebody else migrated it already
-            }
-            long[] s = old.slots;
-            int live = 0;
-            for (int i = 0; i < s.length; i += 2) {
-                for (;;) {
-                    long k = (long) SLOTS.getVolatile(s, i);
-                    if ((k & PENDING) != 0) {
-                        Thread.onSpinWait();
-                    } else if (SLOTS.compareAndSet(s, i, k, k | FROZEN)) {
-                        if (k != EMPTY && k != TOMBSTONE) {
-                            live++;
-                        }
-                        break;
-                    }
-                }
-            }
-            Table fresh = new Table(capacityFor(live), old.generation + 1);
-            long[] f = fresh.slots;
-            for (int i = 0; i < s.length; i += 2) {
-                long key = s[i] & ~FROZEN;
-                if (key != EMPTY && key != TOMBSTONE) {
-                    int j = fresh.home(hash(key));
-                    while (f[j << 1] != EMPTY) {
-                        j = fresh.next(j);
-                    }
-                    f[j << 1] = key;
-                    f[(j << 1) + 1] = s[i + 1];
-                }
-            }
-            fresh.used.set(live);
-            shard.table = fresh; // volatile write publishes the filled arrays
-        } finally {
-            shard.migrating.set(false);
-        }
-    }
-
-    /**
-     * Sized so that the live entries fill 55 % of it; it is rebuilt at 75 % (tombstones included).
-     * Between the two, a slot of 16 bytes costs 21 to 29 bytes per live allocation, where doubling a
-     * power-of-two table would cost up to 43 (its load falls to 37.5 % after each growth).
-     */
-    private static int capacityFor(int live) {
-        return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, (long) live * 20 / 11 + 1));
-    }
 }

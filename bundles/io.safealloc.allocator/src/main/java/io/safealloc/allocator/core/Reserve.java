@@ -10,8 +10,21 @@ package io.safealloc.allocator.core;
  * adds per allocate + free; docs/benchmarks.md says how much that costs). A subclass rather than
  * a field, so that the allocation path reads it without one more indirection.
  *
- * <p>Only the owning thread touches it while that thread lives; afterwards {@link #giveAllBack}
- * folds it (see {@link PerThreadLedgers}).
+ * <p>Reclaiming: a reserve that backs no live memory can be taken back while its thread lives
+ * ({@link #reclaim}, by {@link Ledgers} before it declares a LIMIT, and when a new limit is set), with
+ * nothing added to the owner's hot path but one plain comparison. The protocol: the reclaimer first
+ * advances the reclaim epoch (a volatile field of {@link Ledgers} that the owner reads on every call
+ * before touching {@link #held}), then takes {@link #held} only if the owner is provably outside
+ * every call: parked, blocked or ended ({@link Thread#getState}; a thread cannot park between its
+ * read and its write of {@link #held}, and the state change that parked it published those writes),
+ * or it is the reclaimer itself. An owner that wakes up afterwards reads the new epoch, so its next
+ * call does not use the plain fast path but {@link #settle}s under this object's lock, where it sees
+ * what the reclaimer took and gives back whatever is left. An owner that is running is not touched:
+ * it gives its reserve back itself at its next call. Writes of {@link #held} by anyone else than the
+ * owner, and the owner's settlement, hold this object's lock.
+ *
+ * <p>Only the owning thread touches it while that thread lives, apart from a reclaim as above;
+ * afterwards {@link #giveAllBack} folds it (see {@link PerThreadLedgers}).
  */
 abstract class Reserve {
 
@@ -28,6 +41,11 @@ abstract class Reserve {
     private long ceiling;
     /** The limit {@link #keep} was computed for; -1 before the first settlement. */
     private long settledLimit = -1;
+    /** The reclaim epoch the owner last settled for (written under this object's lock); -1 before the first. */
+    private long settledEpoch = -1;
+
+    /** @return the thread that owns this reserve */
+    abstract Thread owner();
 
     /**
      * @param limit 0 for none
@@ -47,14 +65,61 @@ abstract class Reserve {
         return limit == 0 ? MAX_CEILING : Math.min(MAX_CEILING, limit >>> 10);
     }
 
-    /** Applies {@code limit} (0 for none) at the thread's next call: what exceeds the new keep goes back. */
-    final void settle(SharedBudget budget, long limit) {
+    /**
+     * Called by the owner before it touches {@link #held}: applies {@code limit} (0 for none), so
+     * that what exceeds the new keep goes back, and, after a reclaim (a new {@code epoch}), gives
+     * back everything still held. Costs two comparisons when nothing changed.
+     */
+    final void settle(SharedBudget budget, long limit, long epoch) {
+        if (settledLimit != limit || settledEpoch != epoch) {
+            settleLocked(budget, limit, epoch);
+        }
+    }
+
+    private synchronized void settleLocked(SharedBudget budget, long limit, long epoch) {
+        if (settledEpoch != epoch) {
+            // Memory was short since the last call: what this thread keeps goes back (a reclaimer
+            // may have taken it already), and the keep starts small again.
+            budget.giveBack(held);
+            held = 0;
+            settledLimit = -1;
+            settledEpoch = epoch;
+        }
         if (settledLimit != limit) {
             keep = keepFor(limit);
             ceiling = ceilingFor(limit);
             held = keepOrGiveBack(budget, held);
             settledLimit = limit;
         }
+    }
+
+    /**
+     * Takes back what this reserve holds, for a reclaim of {@code epoch} (already published), if
+     * that is safe: its owner settled for {@code epoch} itself (so it gave its reserve back), or it
+     * is parked, blocked, ended or the calling thread (so it is not in the middle of a call).
+     *
+     * @return whether this reserve is done with for {@code epoch}; {@code false} while its owner runs
+     */
+    final synchronized boolean reclaim(SharedBudget budget, long epoch) {
+        if (settledEpoch == epoch) {
+            return true;
+        }
+        if (!isQuiet(owner())) {
+            return false;
+        }
+        budget.giveBack(held);
+        held = 0;
+        return true;
+    }
+
+    private static boolean isQuiet(Thread thread) {
+        if (thread == Thread.currentThread()) {
+            return true;
+        }
+        return switch (thread.getState()) {
+            case WAITING, TIMED_WAITING, BLOCKED, TERMINATED -> true;
+            default -> false; // running (perhaps inside a call), or in a state change
+        };
     }
 
     /** @return how many of {@code bytes} the budget must grant because this reserve does not hold them */
@@ -79,7 +144,7 @@ abstract class Reserve {
     }
 
     /** Gives everything held back to the budget (its thread has ended). */
-    final void giveAllBack(SharedBudget budget) {
+    final synchronized void giveAllBack(SharedBudget budget) {
         budget.giveBack(held);
         held = 0;
     }

@@ -3,6 +3,7 @@ package io.safealloc.allocator.core;
 import java.lang.System.Logger;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Holding;
@@ -28,7 +29,7 @@ import io.safealloc.api.MemStats;
  */
 public final class SafeAllocator {
 
-    private final LiveTable live = new LiveTable();
+    private final LiveTable live;
     private final Accounts accounts = new Accounts();
     private final Ledgers ledgers = new Ledgers();
     private final Census census;
@@ -42,8 +43,9 @@ public final class SafeAllocator {
     }
 
     private SafeAllocator(Builder builder) {
+        live = new LiveTable(builder.slotArrays);
         census = new Census(accounts, ledgers, live, this::config);
-        decisions = new Decisions(builder.log, census, ledgers, this::config, builder.abortAction);
+        decisions = new Decisions(builder.log, census, accounts, ledgers, this::config, builder.abortAction);
         engine = new AllocationEngine(builder.backend, builder.log, builder.config, live, accounts, ledgers, decisions);
         unowned = open(Owner.NONE);
     }
@@ -59,6 +61,7 @@ public final class SafeAllocator {
         private AllocatorConfig config = AllocatorConfig.DEFAULTS;
         private AbortAction abortAction = AbortAction.exitProcess(10_000);
         private Logger log = System.getLogger("io.safealloc.allocator");
+        private IntFunction<long[]> slotArrays = long[]::new;
 
         public Builder backend(NativeBackend value) {
             backend = Objects.requireNonNull(value);
@@ -88,6 +91,12 @@ public final class SafeAllocator {
             return logger(SilentLogger.INSTANCE);
         }
 
+        /** For tests: allocates the live table's new slot arrays when it grows (see {@link LiveTable}). */
+        Builder slotArrays(IntFunction<long[]> value) {
+            slotArrays = Objects.requireNonNull(value);
+            return this;
+        }
+
         public SafeAllocator build() {
             return new SafeAllocator(this);
         }
@@ -95,9 +104,17 @@ public final class SafeAllocator {
 
     // ---- configuration -------------------------------------------------------------------------
 
-    /** Applies a new configuration at once; live allocations and accounts are untouched. */
+    /**
+     * Applies a new configuration at once; live allocations and accounts are untouched. A new limit
+     * also applies at once to what the threads keep in reserve: the reserves of threads that are not
+     * inside a call are taken back now, the others settle for the new limit at their next call.
+     */
     public void configure(AllocatorConfig newConfig) {
+        long before = engine.config().limit();
         engine.configure(newConfig);
+        if (newConfig.limit() != before) {
+            ledgers.capReserves();
+        }
     }
 
     public AllocatorConfig config() {

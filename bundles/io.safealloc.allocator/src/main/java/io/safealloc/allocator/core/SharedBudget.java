@@ -44,9 +44,31 @@ final class SharedBudget {
         return after;
     }
 
-    /** Grants without checking the limit: memory that exists already (adopted) is never refused. */
+    /**
+     * The most a budget ever grants: half the range of a {@code long}, so that the granted figure
+     * plus any one request (at most {@link Entry#MAX_SIZE}), every sum of ledgers and every peak
+     * stay exact.
+     */
+    static final long MAX_GRANTED = Long.MAX_VALUE / 2;
+
+    /**
+     * Grants without checking the limit (memory that exists already, adopted, is never refused for
+     * budget reasons), but never past {@link #MAX_GRANTED}.
+     *
+     * @return the bytes granted after this grant, or {@link #REFUSED} with nothing granted when it
+     *     would pass {@link #MAX_GRANTED}
+     */
     long force(long bytes) {
-        return granted.addAndGet(bytes);
+        long current;
+        long after;
+        do {
+            current = granted.get();
+            after = current + bytes;
+            if (after > MAX_GRANTED) {
+                return REFUSED;
+            }
+        } while (!granted.compareAndSet(current, after));
+        return after;
     }
 
     void giveBack(long bytes) {

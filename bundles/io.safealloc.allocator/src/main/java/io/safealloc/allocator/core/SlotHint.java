@@ -1,7 +1,6 @@
 package io.safealloc.allocator.core;
 
-import io.safealloc.allocator.core.LiveTable.Shard;
-import io.safealloc.allocator.core.LiveTable.Table;
+import io.safealloc.allocator.core.LiveShard.Table;
 
 /**
  * Where the calling thread last placed or removed a key in the {@link LiveTable}: the slot of
@@ -23,7 +22,7 @@ final class SlotHint {
     final long threadId = thread.threadId();
     /** The key hinted at; 0 (never a key) for none. */
     long address;
-    Shard shard;
+    LiveShard shard;
     int generation;
     int slot;
 
@@ -48,7 +47,7 @@ final class SlotHint {
         return null;
     }
 
-    void remember(long key, Shard inShard, Table inTable, int at) {
+    void remember(long key, LiveShard inShard, Table inTable, int at) {
         address = key;
         shard = inShard;
         generation = inTable.generation;

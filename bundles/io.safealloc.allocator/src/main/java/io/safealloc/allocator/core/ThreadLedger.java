@@ -21,6 +21,11 @@ final class ThreadLedger extends Reserve {
 
     private AccountLedger[] byIndex = new AccountLedger[8];
 
+    @Override
+    Thread owner() {
+        return owner;
+    }
+
     boolean isDead() {
         return !owner.isAlive();
     }

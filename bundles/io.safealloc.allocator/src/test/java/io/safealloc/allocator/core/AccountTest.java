@@ -120,21 +120,24 @@ class AccountTest extends LedgerFixture {
         assertTotals("cross", 3, 3, 0, 0);
         assertEquals(2 * keep, account.budget.granted(), "each thread kept its quota reserve");
 
-        // The quota stays exact: this thread gets all but the live worker's reserve.
+        // The quota stays exact: this thread gets all of it, the idle worker's reserve taken back
+        // before a refusal (issue 12, item 5).
         MemorySegment most = view.rAlloc(quota - keep);
+        MemorySegment rest = view.rAlloc(keep);
         refused(Budget.BUNDLE, () -> view.rAlloc(1));
+        view.rFree(rest);
         // And the worker frees what this thread allocated.
         allocating.run(() -> view.rFree(most));
-        assertTotals("cross", 4, 4, 0, 0);
+        assertTotals("cross", 5, 5, 0, 0);
         assertEquals(-3000 + (quota - keep), ledgers.of(account).bytes(), "this thread's ledger");
         assertEquals(3000 - (quota - keep), (long) allocating.call(() -> ledgers.of(account).bytes()),
                 "the worker's ledger, negative now: only the sum means anything");
         allocating.stop();
-        assertTotals("cross", 4, 4, 0, 0);
-        MemorySegment all = view.rAlloc(quota); // folds the ended worker's ledger: its reserve and figures
-        assertTotals("cross", 5, 4, quota, 1);
-        view.rFree(all);
         assertTotals("cross", 5, 5, 0, 0);
+        MemorySegment all = view.rAlloc(quota); // folds the ended worker's ledger: its reserve and figures
+        assertTotals("cross", 6, 5, quota, 1);
+        view.rFree(all);
+        assertTotals("cross", 6, 6, 0, 0);
     }
 
     @Test

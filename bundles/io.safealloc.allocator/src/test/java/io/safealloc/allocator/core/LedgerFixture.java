@@ -132,8 +132,21 @@ abstract class LedgerFixture {
             return task;
         }
 
+        /**
+         * Runs {@code work} on the worker and returns once the worker is idle again (parked for its
+         * next task): the tests that follow treat it as a thread outside any call, which is what a
+         * reclaim of reserves looks for.
+         */
         <T> T call(Callable<T> work) throws Exception {
-            return await(submit(work));
+            T result = await(submit(work));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.getState() != Thread.State.WAITING && thread.isAlive()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(thread.getName() + " did not go idle: " + thread.getState());
+                }
+                Thread.onSpinWait();
+            }
+            return result;
         }
 
         void run(Executable work) throws Exception {

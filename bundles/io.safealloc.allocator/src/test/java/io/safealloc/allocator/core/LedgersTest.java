@@ -97,14 +97,15 @@ class LedgersTest extends LedgerFixture {
         cycleTwice.run();
         assertEquals(2 * block, ledgers.global().granted(), "each thread keeps one 1 MiB block");
 
-        // What the reserves hold is the most another thread is refused early by: 1 MiB per thread.
+        // Before a refusal, the reserves are taken back: the idle other thread's 1 MiB is no longer in
+        // the way (issue 12, item 5), and the whole limit is granted.
         AccountLedger mine = ledgers.of(account);
-        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(mine, limit - block + 1, config),
-                "the other thread's 1 MiB reserve stands in the way while that thread lives");
-        assertEquals(Status.GRANTED, ledgers.reserve(mine, limit - block, config), "up to it is granted");
-        assertEquals(limit, ledgers.global().granted(), "the limit exactly: bytes in use + the other's reserve");
-        ledgers.unreserve(mine, limit - block, config);
-        assertEquals(2 * block, ledgers.global().granted());
+        assertEquals(Status.GRANTED, ledgers.reserve(mine, limit, config),
+                "the idle thread's reserve was taken back rather than refusing");
+        assertEquals(limit, ledgers.global().granted(), "the limit exactly: bytes in use, no reserve");
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(mine, 1, config));
+        ledgers.unreserve(mine, limit, config);
+        assertEquals(block, ledgers.global().granted(), "this thread keeps its ceiling again, the other nothing");
     }
 
     @Test
@@ -144,7 +145,7 @@ class LedgersTest extends LedgerFixture {
         account.limit = quota;
         assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001, config));
         assertEquals(inUse, ledgers.global().granted(), "the global grant was given back");
-        assertEquals(inUse + Reserve.keepFor(quota), account.budget.granted(), "quota reserve trimmed to its keep");
+        assertEquals(inUse, account.budget.granted(), "the refusals took the reserves back: only the bytes in use");
         assertEquals(inUse, ledger.bytes());
         assertEquals(Status.GRANTED, ledgers.reserve(ledger, 1000, config), "exactly up to the quota");
         assertEquals(inUse + 1000, ledgers.global().granted());
@@ -407,10 +408,11 @@ class LedgersTest extends LedgerFixture {
         }
         assertEquals(n * keep, granted());
         assertEquals(0, allocator.stats().bytesInUse());
-        // The slack bound: while they live, another thread is refused at most n * keep too early.
-        MemorySegment most = view.rAlloc(limit - n * keep);
+        // No slack while they idle: a refusal takes their reserves back first (issue 12, item 5).
+        MemorySegment whole = view.rAlloc(limit);
+        assertEquals(limit, granted(), "the idle threads' reserves were taken back");
         refused(Budget.GLOBAL, () -> view.rAlloc(1));
-        view.rFree(most);
+        view.rFree(whole);
 
         for (Worker w : workers) {
             w.stop();
@@ -446,18 +448,17 @@ class LedgersTest extends LedgerFixture {
         assertEquals(held + oldKeep, granted());
 
         limit(newLimit);
-        assertEquals(held + oldKeep, granted(), "only the holder touches its reserve: nothing moves before its next call");
+        assertEquals(held, granted(), "a new limit takes the idle holder's reserve back at once");
         holder.run(() -> view.rFree(kept)); // its next call: a free
         assertEquals(newKeep, granted(), "trimmed to the new keep, and the freed bytes beyond it given back");
         assertEquals(0, allocator.stats().bytesInUse());
 
-        // Exact again: another thread gets all but the holder's (new, small) reserve.
+        // Exact again: another thread gets all of it, the idle holder's small reserve taken back.
         MemorySegment most = view.rAlloc(newLimit - newKeep);
-        refused(Budget.GLOBAL, () -> view.rAlloc(1));
-        assertEquals(newLimit, granted());
-        holder.stop();
         MemorySegment rest = view.rAlloc(newKeep);
+        assertEquals(newLimit, granted());
         assertEquals(newLimit, allocator.stats().bytesInUse());
+        holder.stop();
         refused(Budget.GLOBAL, () -> view.rAlloc(1));
         view.rFree(most);
         view.rFree(rest);
@@ -501,9 +502,8 @@ class LedgersTest extends LedgerFixture {
         assertEquals(0, figuresOf("q").bytesInUse());
 
         MemorySegment most = view.rAlloc(quota - newKeep);
-        refused(Budget.BUNDLE, () -> view.rAlloc(1));
+        MemorySegment rest = view.rAlloc(newKeep); // the idle holder's reserve is taken back first
         holder.stop();
-        MemorySegment rest = view.rAlloc(newKeep); // the refusal path folds the ended holder's reserve
         assertEquals(quota, figuresOf("q").bytesInUse());
         assertEquals(quota, account.budget.granted());
         refused(Budget.BUNDLE, () -> view.rAlloc(1));

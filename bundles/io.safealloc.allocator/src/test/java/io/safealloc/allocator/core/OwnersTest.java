@@ -152,4 +152,24 @@ class OwnersTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withAbortExitCode(0)).getMessage().startsWith("abortExitCode"));
         assertEquals(Long.MAX_VALUE / 100 * 85, c.withLimit(Long.MAX_VALUE).warnThreshold(), "no overflow");
     }
+
+    @Test
+    void aFailureOfACallThatRacedItsOwnersReleaseStillReachesTheGlobalFigures() {
+        SafeAllocator small = SafeAllocator.builder().silent()
+                .config(AllocatorConfig.DEFAULTS.withLimit(1000).withDefaultRecovery(Recovery.FAIL)).build();
+        OwnerView bundle = small.open(new Owner(9, "io.example.racing"));
+        // The owner is released (and its account retired and merged) while its call is between two
+        // attempts; the second attempt's failure is counted on an account already merged.
+        small.handlers().add(e -> {
+            if (e.attempt() == 1) {
+                bundle.release();
+                return Recovery.RETRY;
+            }
+            return Recovery.FAIL;
+        }, 0);
+
+        assertThrows(MemoryAllocationException.class, () -> bundle.rAlloc(2000));
+
+        assertEquals(2L, small.stats().failures().get(Cause.LIMIT), "both attempts' failures are counted globally");
+    }
 }
