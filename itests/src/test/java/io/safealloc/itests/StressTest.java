@@ -35,12 +35,14 @@ import io.safealloc.api.AllocatorService;
 /**
  * Stress under hot-swap, in a real Felix: two threads allocate and free random sizes (1 B to 1 MiB)
  * against a budget, while a third registers, unregisters and re-ranks MemHandlers (RETRY after
- * freeing a reserve, DEFER, FAIL), a fourth starts and stops an allocating bundle (tb2), and a fifth
+ * freeing a reserve, DEFER, FAIL), a fourth starts and stops an allocating and resizing bundle (tb2;
+ * every other stop sloppy, its worker's in-flight call racing the release of tb2's memory), and a fifth
  * changes limit and warnPercent (and now and then safety) through Config Admin. At every quiescent
  * checkpoint and at the end, {@link StressCheckpoint} proves the accounting exact and every failure
  * accounted for; bytes in use return to exactly where they started (0) once everything is freed and
  * tb2 stopped; every thread ends within the run's bound (otherwise: a thread dump), and nothing
- * throws but the documented MemoryAllocationException.
+ * throws but the documented MemoryAllocationException (and, for tb2's calls that raced its sloppy stop,
+ * the documented closed-view and released-memory exceptions).
  *
  * <p>Short form (1 000 000 operations) in every build; long form:
  * {@code ./mvnw verify -pl itests -am -Dsafealloc.stress.ops=10000000}. The summary goes to
@@ -93,6 +95,12 @@ class StressTest {
             assertEquals(liveBefore, allocator.stats().liveAllocations(), "live allocations back too");
             assertTrue(ledger.exceptions.get() > 0 && ledger.handlerRetries.get() > 0,
                     "the budget was tight enough to exercise failures and retries: " + ledger);
+            // tb2 decides which stops are sloppy (every other activation, the first polite): a
+            // mismatch means the races this run claims to have exercised did not happen.
+            assertEquals(summary.bundles().cycles / 2, ledger.tb2SloppyStops.get(),
+                    "every other one of tb2's " + summary.bundles().cycles + " stops was sloppy");
+            assertTrue(ledger.tb2Resizes.get() > ledger.tb2ResizesFailed.get(), "tb2 resized what it held: " + ledger.tb2Resizes
+                    + " resizes, " + ledger.tb2ResizesFailed + " failed");
         } finally {
             allocatorLog.setLevel(logLevel);
             tb2.uninstall();
@@ -107,7 +115,7 @@ class StressTest {
                 new AllocatingWorker(allocator, ledger, settings.seed() + 1),
                 new AllocatingWorker(allocator, ledger, settings.seed() + 2));
         HandlerChurn handlers = new HandlerChurn(context, allocator, ledger, settings.seed() + 3);
-        BundleChurn bundles = new BundleChurn(tb2, allocator);
+        BundleChurn bundles = new BundleChurn(tb2, allocator, ledger);
         ConfigChurn configs = new ConfigChurn(configAdmin, allocator, settings.seed() + 5);
         long roundTimeout = Math.max(60_000, settings.bound().toMillis() / settings.rounds());
         StressRounds rounds = new StressRounds(5, allocating.size(), roundTimeout);
@@ -189,12 +197,15 @@ class StressTest {
         void report(StressSettings settings, Duration took, FailureLedger ledger, long bytesBefore, long bytesAfter,
                 long liveAfter) throws Exception {
             String text = String.format("StressTest: %d allocating operations (2 threads) in %.1f s, seed %d, %d checkpoints%n"
-                    + "  handlers: %d registered, %d unregistered, %d re-ranked; tb2: %d start/stop cycles; "
+                    + "  handlers: %d registered, %d unregistered, %d re-ranked; tb2: %d start/stop cycles (%d sloppy stops), "
+                    + "%d resizes (%d failed), calls that raced a sloppy stop: rAlloc %d, rRealloc %d, rFree %d; "
                     + "configuration: %d changes applied, %d invalid ones rejected, %d updates lost by SCR and saved again, slowest applied after %d ms%n"
                     + "  failures: %s%n"
                     + "  final: bytes in use %d (at start %d), live allocations %d%n",
                     ops, took.toMillis() / 1000.0, settings.seed(), settings.rounds(), handlers.registrations,
-                    handlers.unregistrations, handlers.reRankings, bundles.cycles, configs.changes,
+                    handlers.unregistrations, handlers.reRankings, bundles.cycles, ledger.tb2SloppyStops.get(),
+                    ledger.tb2Resizes.get(), ledger.tb2ResizesFailed.get(), ledger.racedAlloc.get(),
+                    ledger.racedRealloc.get(), ledger.racedFree.get(), configs.changes,
                     configs.rejectedChanges, configs.lostUpdates, configs.slowestApplyMillis, ledger, bytesAfter, bytesBefore, liveAfter);
             System.out.print(text);
             if (settings.report() != null) {
