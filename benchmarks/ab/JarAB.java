@@ -11,7 +11,10 @@ import java.util.Arrays;
  * In-fork A/B of two builds of the allocator: each benchmarks.jar in a class loader of its own, the
  * same 64 B rAlloc + rFree timed in alternating batches of 1,000,000 in one JVM, so that the VM's
  * fork-to-fork states (which make single JMH forks of one jar range from 32 to 57 ns/op here) hit
- * both builds alike. Run as a single-file program (JDK 25):
+ * both builds alike. Its own bias is as large as a small effect: the two copies share the JDK's
+ * method-handle code and pollute each other's profiles (A/A runs: 0.91 to 1.03), so it shows the
+ * direction of a difference, not a size below about 10 % (docs/benchmarks.md). Run as a
+ * single-file program (JDK 25):
  *
  *   java --enable-native-access=ALL-UNNAMED -Dab.old=OLD.jar -Dab.new=NEW.jar benchmarks/ab/JarAB.java 40
  *
