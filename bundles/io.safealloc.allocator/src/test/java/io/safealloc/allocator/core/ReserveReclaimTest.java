@@ -43,6 +43,7 @@ class ReserveReclaimTest {
         });
         try {
             assertTrue(cycled.await(30, TimeUnit.SECONDS));
+            awaitParked(cycler); // idle: outside any call, which is what a new limit takes reserves from
             assertEquals(4 * MIB, allocator.ledgers().global().granted(), "the idle thread keeps 4 MiB");
 
             allocator.configure(allocator.config().withLimit(4 * MIB));
@@ -84,6 +85,7 @@ class ReserveReclaimTest {
                 }));
             }
             assertTrue(allocated.await(60, TimeUnit.SECONDS));
+            started.forEach(ReserveReclaimTest::awaitParked);
             assertEquals(List.of(), List.copyOf(failures), "no thread was refused while 4 KiB were in use at most");
             MemorySegment one = view.rAlloc(1); // before the fix: LIMIT (0 of 4194304 bytes in use)
             MemorySegment rest = view.rAlloc(4 * MIB - 1); // every idle reserve is taken back
@@ -216,6 +218,17 @@ class ReserveReclaimTest {
         public void free(long address, long size) {
             live.addAndGet(-size);
             LibcBackend.INSTANCE.free(address, size);
+        }
+    }
+
+    /** Waits until {@code thread} is parked (idle between calls), within a deadline. */
+    private static void awaitParked(Thread thread) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != Thread.State.WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(thread + " did not park: " + thread.getState());
+            }
+            Thread.onSpinWait();
         }
     }
 }
