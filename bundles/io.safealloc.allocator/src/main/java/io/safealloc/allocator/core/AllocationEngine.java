@@ -159,7 +159,7 @@ final class AllocationEngine {
             MemorySegment.ofAddress(address).reinterpret(size).fill((byte) 0);
         }
         ledger.countAllocation();
-        record(account, address, accounted);
+        record(account, address, accounted, false);
         if (c.limit() != 0) {
             warnOrDiscard(account, ledger, address, accounted, accounted, c);
         }
@@ -176,42 +176,52 @@ final class AllocationEngine {
         try {
             decisions.warnIfCrossed(account, ledger, booked, c);
         } catch (Throwable t) {
-            if (live.remove(address) != LiveTable.NOT_FOUND) {
-                release(account, address, blockSize);
-            }
+            discard(account, address, blockSize, false);
             throw t;
         }
     }
 
     /**
-     * Enters a fresh allocation in the live table, undoing it if its owner closed meanwhile. If the
-     * insert throws (an {@link OutOfMemoryError} while the table grows), the allocation is undone as
-     * a free would undo it (libc free, credit, free count: the books stay exact) and the throwable
-     * goes on; adopted memory is only unbooked, not freed, since its caller still holds it.
+     * Takes back a block this call entered in the live table, if the table still holds it (an
+     * owner's release may have taken it first): see {@link #takeBack}.
      */
-    private void record(Account account, long address, long size) {
-        record(account, address, size, false);
+    private void discard(Account account, long address, long size, boolean adopted) {
+        if (live.remove(address) != LiveTable.NOT_FOUND) {
+            takeBack(account, address, size, adopted);
+        }
     }
 
-    /** @param adopted whether the caller still owns the memory (adopt): undone by unbooking, not freeing */
+    /**
+     * Undoes the booking of a block that is out of the table: libc frees it, or, for adopted memory,
+     * which its caller still owns and will free itself, it is only unbooked (freeing it here would
+     * make the caller's own free a double free).
+     */
+    private void takeBack(Account account, long address, long size, boolean adopted) {
+        if (adopted) {
+            AccountLedger ledger = ledgers.of(account);
+            ledger.countFree();
+            ledgers.unreserve(ledger, size, config);
+        } else {
+            release(account, address, size);
+        }
+    }
+
+    /**
+     * Enters a fresh allocation in the live table, undoing it ({@link #takeBack}) if its owner closed
+     * meanwhile or the insert throws (an {@link OutOfMemoryError} while the table grows).
+     *
+     * @param adopted whether the caller still owns the memory (adopt)
+     */
     private void record(Account account, long address, long size, boolean adopted) {
         try {
             live.insert(address, Entry.of(size, account.index));
         } catch (Throwable notEntered) {
-            if (adopted) {
-                AccountLedger ledger = ledgers.of(account);
-                ledger.countFree();
-                ledgers.unreserve(ledger, size, config);
-            } else {
-                release(account, address, size);
-            }
+            takeBack(account, address, size, adopted);
             throw notEntered;
         }
         if (account.closed) {
             // The owner was closed while this call was in flight and its release may have missed it.
-            if (live.remove(address) != LiveTable.NOT_FOUND) {
-                release(account, address, size);
-            }
+            discard(account, address, size, adopted);
             throw OwnerClosedException.of(account);
         }
     }
@@ -400,7 +410,7 @@ final class AllocationEngine {
         }
         // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
         // missed the block, and record frees it (checking before the insert would leave a window).
-        record(owner, result, newSize);
+        record(owner, result, newSize, false);
         return result;
     }
 
@@ -425,11 +435,7 @@ final class AllocationEngine {
             try {
                 decisions.warnIfCrossed(account, ledger, size, c);
             } catch (Throwable t) {
-                // The adoption is undone, not freed: the caller still owns the memory it passed.
-                if (live.remove(address) != LiveTable.NOT_FOUND) {
-                    ledger.countFree();
-                    ledgers.unreserve(ledger, size, c);
-                }
+                discard(account, address, size, true); // undone, not freed: the caller still owns it
                 throw t;
             }
         }

@@ -27,31 +27,11 @@ class AdoptOverflowTest {
     @Test
     void adoptingPastTheSafeTotalIsRefusedBeforeAnythingChanges() {
         FaultInjectingBackend libc = FaultInjectingBackend.reliable();
-        NativeBackend backend = new NativeBackend() {
-            @Override
-            public long malloc(long size) {
-                return libc.malloc(size);
-            }
-
-            @Override
-            public long calloc(long size) {
-                return libc.calloc(size);
-            }
-
-            @Override
-            public long aligned(long alignment, long size) {
-                return libc.aligned(alignment, size);
-            }
-
-            @Override
-            public long realloc(long address, long size) {
-                return libc.realloc(address, size);
-            }
-
+        NativeBackend backend = new ForwardingBackend(libc) {
             @Override
             public void free(long address, long size) {
                 if (address < FAKE_BASE) {
-                    libc.free(address, size);
+                    super.free(address, size);
                 }
             }
         };

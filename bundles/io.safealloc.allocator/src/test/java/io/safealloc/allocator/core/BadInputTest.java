@@ -161,27 +161,12 @@ class BadInputTest {
         // libc's memory comes back dirty (0x5A): the caller's 100 bytes must read 0, and the padding
         // must stay untouched (zeroing 64 KiB of padding per call, or 1 GiB for a 1 GiB alignment,
         // commits pages nobody uses).
-        NativeBackend dirty = new NativeBackend() {
-            public long malloc(long size) {
-                return LibcBackend.INSTANCE.malloc(size);
-            }
-
-            public long calloc(long size) {
-                return LibcBackend.INSTANCE.calloc(size);
-            }
-
+        NativeBackend dirty = new ForwardingBackend(LibcBackend.INSTANCE) {
+            @Override
             public long aligned(long alignment, long size) {
-                long address = LibcBackend.INSTANCE.aligned(alignment, size);
+                long address = super.aligned(alignment, size);
                 MemorySegment.ofAddress(address).reinterpret(size).fill((byte) 0x5A);
                 return address;
-            }
-
-            public long realloc(long address, long size) {
-                return LibcBackend.INSTANCE.realloc(address, size);
-            }
-
-            public void free(long address, long size) {
-                LibcBackend.INSTANCE.free(address, size);
             }
         };
         SafeAllocator own = SafeAllocator.builder().backend(dirty).silent().build();

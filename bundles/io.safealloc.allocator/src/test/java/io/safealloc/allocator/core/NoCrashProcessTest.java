@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -27,24 +25,13 @@ class NoCrashProcessTest {
 
     @Test
     void aRandomMisuseWorkloadExitsCleanlyWithoutACrashReport(@TempDir Path workDir) throws Exception {
-        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = workDir.resolve("output.txt");
-        Process p = new ProcessBuilder(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Xmx256m", "-XX:-CreateCoredumpOnCrash", "-cp", System.getProperty("java.class.path"),
-                MisuseWorkload.class.getName(), String.valueOf(SEED), String.valueOf(CALLS_PER_THREAD), "2"))
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String log = Files.readString(output, StandardCharsets.UTF_8);
+        ForkedJvm.Run run = ForkedJvm.run(workDir, List.of("-Xmx256m"), MisuseWorkload.class, String.valueOf(SEED),
+                String.valueOf(CALLS_PER_THREAD), "2");
+        String log = run.log();
         String seed = "seed " + SEED + " (replay: -Dsafealloc.misuse.seed=" + SEED + ")\n" + log;
-        assertTrue(ended, "the workload ended within 120 s; " + seed);
+        assertTrue(run.ended(), "the workload ended within 120 s; " + seed);
         assertEquals(List.of(), crashReports(workDir), "no JVM crash report; " + seed);
-        assertEquals(0, p.exitValue(), "a clean exit; " + seed);
+        assertEquals(0, run.exitValue(), "a clean exit; " + seed);
         assertTrue(log.contains("FAST: " + CALLS_PER_THREAD + " calls"), seed);
         assertTrue(log.contains("CHECKED: " + 2 * CALLS_PER_THREAD + " calls"), seed);
         assertTrue(log.contains("bytes in use 0, live allocations 0, undocumented exceptions 0"), seed);

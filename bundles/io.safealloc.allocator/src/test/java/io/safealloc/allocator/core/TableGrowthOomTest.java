@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,24 +102,13 @@ class TableGrowthOomTest {
      */
     @Test
     void aRealHeapExhaustionDuringTableGrowthLeavesTheAllocatorWorking(@TempDir Path workDir) throws Exception {
-        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = workDir.resolve("output.txt");
-        Process p = new ProcessBuilder(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-Xmx96m", "-XX:+UseSerialGC", "-XX:-CreateCoredumpOnCrash", "-cp",
-                System.getProperty("java.class.path"), TableGrowthOomWorkload.class.getName()))
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String log = Files.readString(output, StandardCharsets.UTF_8);
-        assertTrue(ended, "the workload ended within 120 s:\n" + log);
+        ForkedJvm.Run run = ForkedJvm.run(workDir, List.of("-Xmx96m", "-XX:+UseSerialGC"),
+                TableGrowthOomWorkload.class);
+        String log = run.log();
+        assertTrue(run.ended(), "the workload ended within 120 s:\n" + log);
         assertTrue(log.contains("table growth failed: java.lang.OutOfMemoryError"), log);
         assertTrue(log.contains("40000 calls done"), log);
         assertTrue(log.contains("bytes in use 0, live 0, allocations = frees true"), log);
-        assertEquals(0, p.exitValue(), log);
+        assertEquals(0, run.exitValue(), log);
     }
 }
