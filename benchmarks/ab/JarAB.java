@@ -34,6 +34,8 @@ public class JarAB {
         Class<?> svc = Class.forName("io.safealloc.api.AllocatorService", true, target.getClass().getClassLoader());
         return MethodHandles.publicLookup().findVirtual(svc, name, type).bindTo(target);
     }
+    // Two near-identical holders on purpose: each side's handles must be static finals of a class of
+    // their own, so that C2 treats them as constants and inlines through them into that side's loop.
     static final class A {
         static final MethodHandle ALLOC, FREE;
         static { try { Object t = make(System.getProperty("ab.old"), true);

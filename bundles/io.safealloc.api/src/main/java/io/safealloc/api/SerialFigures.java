@@ -23,8 +23,13 @@ final class SerialFigures {
     }
 
     static MemStats copy(MemStats s) {
-        return s == null ? null : new Stats(copy((BundleStats) s), s.warnThreshold(), s.maxAllocation(),
-                copyAll(s.bundles()));
+        if (s == null) {
+            return null;
+        }
+        Bundle all = copy((BundleStats) s);
+        return new Stats(all.bundleId(), all.bundleName(), all.bytesInUse(), all.peak(), all.limit(),
+                all.liveAllocations(), all.allocations(), all.frees(), all.failures(), s.warnThreshold(),
+                s.maxAllocation(), copyAll(s.bundles()));
     }
 
     private static List<BundleStats> copyAll(List<BundleStats> all) {
@@ -51,54 +56,10 @@ final class SerialFigures {
         private static final long serialVersionUID = 1L;
     }
 
-    record Stats(Bundle all, long warnThreshold, long maxAllocation, List<BundleStats> bundles)
-            implements MemStats, Serializable {
+    record Stats(long bundleId, String bundleName, long bytesInUse, long peak, long limit, long liveAllocations,
+            long allocations, long frees, EnumMap<Cause, Long> failures, long warnThreshold, long maxAllocation,
+            List<BundleStats> bundles) implements MemStats, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
-
-        @Override
-        public long bundleId() {
-            return all.bundleId();
-        }
-
-        @Override
-        public String bundleName() {
-            return all.bundleName();
-        }
-
-        @Override
-        public long bytesInUse() {
-            return all.bytesInUse();
-        }
-
-        @Override
-        public long peak() {
-            return all.peak();
-        }
-
-        @Override
-        public long limit() {
-            return all.limit();
-        }
-
-        @Override
-        public long liveAllocations() {
-            return all.liveAllocations();
-        }
-
-        @Override
-        public long allocations() {
-            return all.allocations();
-        }
-
-        @Override
-        public long frees() {
-            return all.frees();
-        }
-
-        @Override
-        public Map<Cause, Long> failures() {
-            return all.failures();
-        }
     }
 }

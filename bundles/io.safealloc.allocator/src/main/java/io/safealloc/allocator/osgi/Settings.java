@@ -56,7 +56,7 @@ record Settings(AllocatorConfig config, int abortTimeoutSeconds) {
         if (value == null) {
             return absent;
         }
-        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        if (isWholeNumber(value)) {
             return ((Number) value).longValue();
         }
         String text = value.toString().trim();
@@ -78,8 +78,7 @@ record Settings(AllocatorConfig config, int abortTimeoutSeconds) {
             return absent;
         }
         try {
-            long number = value instanceof Long || value instanceof Integer || value instanceof Short
-                    || value instanceof Byte ? ((Number) value).longValue() : Long.parseLong(value.toString().trim());
+            long number = isWholeNumber(value) ? ((Number) value).longValue() : Long.parseLong(value.toString().trim());
             // Out of int range: clamped, so that the range check names the value's sign and setting.
             return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number));
         } catch (NumberFormatException e) {
@@ -102,5 +101,10 @@ record Settings(AllocatorConfig config, int abortTimeoutSeconds) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + " must be " + expected + ", was " + value);
         }
+    }
+
+    /** A Float or Double is not: {@code 1.5} bytes must be a message, not a truncation. */
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
     }
 }
