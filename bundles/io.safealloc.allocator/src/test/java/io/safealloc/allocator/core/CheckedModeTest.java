@@ -26,9 +26,18 @@ import io.safealloc.api.Recovery;
 class CheckedModeTest {
 
     /** libc, but the next malloc of a size returns the block freed last, like a free list. */
-    static final class ReusingBackend implements NativeBackend {
+    static final class ReusingBackend extends ForwardingBackend {
         private final Deque<long[]> freed = new ArrayDeque<>();
-        final FlakyBackend libc = new FlakyBackend();
+        final FlakyBackend libc;
+
+        ReusingBackend() {
+            this(new FlakyBackend());
+        }
+
+        private ReusingBackend(FlakyBackend libc) {
+            super(libc);
+            this.libc = libc;
+        }
 
         @Override
         public synchronized long malloc(long size) {
@@ -40,21 +49,6 @@ class CheckedModeTest {
                 }
             }
             return libc.malloc(size);
-        }
-
-        @Override
-        public long calloc(long size) {
-            return libc.calloc(size);
-        }
-
-        @Override
-        public long aligned(long alignment, long size) {
-            return libc.aligned(alignment, size);
-        }
-
-        @Override
-        public long realloc(long address, long size) {
-            return libc.realloc(address, size);
         }
 
         @Override
@@ -145,22 +139,12 @@ class CheckedModeTest {
         java.util.List<Throwable> duringResize = new java.util.ArrayList<>();
         long[] reused = new long[1];
         SafeAllocator[] self = new SafeAllocator[1]; // the allocator under test, built with this backend
-        NativeBackend moving = new NativeBackend() {
+        NativeBackend moving = new ForwardingBackend(backend) {
             @Override
             public long malloc(long size) {
                 long a = backend.malloc(size);
                 sizes.put(a, size);
                 return a;
-            }
-
-            @Override
-            public long calloc(long size) {
-                return backend.calloc(size);
-            }
-
-            @Override
-            public long aligned(long alignment, long size) {
-                return backend.aligned(alignment, size);
             }
 
             @Override
