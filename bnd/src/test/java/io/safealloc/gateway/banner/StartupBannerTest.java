@@ -27,7 +27,7 @@ import io.safealloc.api.AllocatorConstants;
 import io.safealloc.shell.Allocators;
 import io.safealloc.shell.EmbeddedFelix;
 import io.safealloc.shell.HandlersFixture;
-import io.safealloc.shell.LimitSetting;
+import io.safealloc.shell.limit.LimitSetting;
 import io.safealloc.shell.report.HandlerDirectory;
 
 /**

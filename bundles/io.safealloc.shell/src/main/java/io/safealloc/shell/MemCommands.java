@@ -24,6 +24,7 @@ import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Budget;
 import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.api.Sizes;
+import io.safealloc.shell.limit.LimitSetting;
 import io.safealloc.shell.report.HandlerDirectory;
 import io.safealloc.shell.report.HandlersReport;
 import io.safealloc.shell.report.LeaksReport;

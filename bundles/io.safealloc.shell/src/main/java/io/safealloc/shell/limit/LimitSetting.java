@@ -1,4 +1,4 @@
-package io.safealloc.shell;
+package io.safealloc.shell.limit;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -20,6 +20,10 @@ import io.safealloc.api.AllocatorConstants;
  *
  * <p>The configuration is looked up with location {@code "?"} (multi-location) so that creating it
  * here does not bind it to the shell bundle: the allocator bundle must receive it.
+ *
+ * <p>A package of its own, exported by nobody, so that every operator surface that sets the limit (the
+ * shell, the JMX bean, the Web Console page) copies this one class in at build time with bnd's
+ * {@code -conditionalpackage} instead of keeping a second copy.
  *
  * <p>Thread-safe as far as Config Admin is; two operators setting the limit at once end with one of
  * the two values.
