@@ -238,10 +238,12 @@ final class AllocationEngine {
         if (address == 0) {
             return; // MemorySegment.NULL: free(NULL) is a no-op
         }
-        Arena lifetime = lifetimes.verify("rFree", segment, address);
-        if (lifetime != null) {
-            freeChecked(segment, address, lifetime);
-            return;
+        if (!lifetimes.needsNoLookup(segment)) {
+            Arena lifetime = lifetimes.verify("rFree", segment, address);
+            if (lifetime != null) {
+                freeChecked(segment, address, lifetime);
+                return;
+            }
         }
         long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
         if (entry == LiveTable.NOT_FOUND) {

@@ -20,6 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Lifetimes {
 
     private static final MemorySegment.Scope GLOBAL = MemorySegment.NULL.scope();
+    /**
+     * All of the address space, global scope: a FAST segment is a slice of it. Slicing is not a
+     * restricted method, so handing out a segment costs one object and a bounds check, where
+     * {@code MemorySegment.ofAddress(a).reinterpret(n)} also asks who called it and whether that
+     * module may access native memory, on every allocation (docs/benchmarks.md).
+     */
+    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
     /**
@@ -31,7 +38,18 @@ final class Lifetimes {
 
     /** @return the segment to hand out for a fresh FAST allocation: global scope, no lifetime */
     static MemorySegment fast(long address, long size) {
-        return MemorySegment.ofAddress(address).reinterpret(size);
+        return EVERYWHERE.asSlice(address, size);
+    }
+
+    /**
+     * FAST's common case, decided inline: a global-scope segment while no CHECKED lifetime exists
+     * needs no {@link #verify} (which returns an {@link Arena}: a method whose signature names a
+     * class the JIT has not seen loaded is never inlined, and FAST mode may never load one).
+     *
+     * @return whether {@link #verify} would return {@code null} without a lookup
+     */
+    boolean needsNoLookup(MemorySegment segment) {
+        return arenas.isEmpty() && segment.scope() == GLOBAL;
     }
 
     /**
