@@ -107,6 +107,11 @@ public final class SafeAllocPage extends AbstractServlet {
             json(response, HttpServletResponse.SC_NOT_FOUND, DashboardJson.error("no such resource"));
             return;
         }
+        if (!SameOrigin.check(request.getHeader("Origin"), request.getHeader("Host"))) {
+            // A form on another site could post here with the browser's cached login (HTTP Basic).
+            json(response, HttpServletResponse.SC_FORBIDDEN, DashboardJson.error("cross-site request refused"));
+            return;
+        }
         long bytes;
         try {
             bytes = Sizes.parse(request.getParameter(WebConsoleConstants.LIMIT_FIELD));
