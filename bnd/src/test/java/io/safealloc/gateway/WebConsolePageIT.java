@@ -71,7 +71,7 @@ class WebConsolePageIT {
                 List.of(GatewayProcess.DEFAULTS, config), List.of("-Dorg.osgi.service.http.port=" + port), false)) {
             gateway.awaitReady();
             String page = "http://127.0.0.1:" + port + "/system/console/" + WebConsoleConstants.LABEL;
-            awaitHttp(page, gateway);
+            awaitHttp(page + WebConsoleConstants.DATA_PATH, basic(USER, PASSWORD), 200, gateway);
 
             httpRules(page);
 
@@ -122,6 +122,37 @@ class WebConsolePageIT {
             }
             assertFalse(gateway.transcript().stream().anyMatch(line -> line.contains("Exception")),
                     () -> "no exception expected:\n" + gateway.transcriptText());
+            gateway.send("stop 0");
+            assertEquals(0, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);
+        }
+    }
+
+    /**
+     * No credentials configured: the Web Console has no login at all, its default admin/admin
+     * included, and the log says what to configure.
+     */
+    @Test
+    void withoutConfiguredCredentialsEveryRequestIsRefused() throws Exception {
+        Path work = GatewayProcess.workFolder("web-nologin");
+        int port = freePort();
+        try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.WEB_JAR, work.resolve("storage"),
+                List.of(GatewayProcess.DEFAULTS), List.of("-Dorg.osgi.service.http.port=" + port), false)) {
+            gateway.awaitReady();
+            String console = "http://127.0.0.1:" + port + "/system/console";
+            // 401 comes only from the SafeAlloc login: the Web Console serves nothing without it.
+            awaitHttp(console + "/" + WebConsoleConstants.LABEL, basic("admin", "admin"), 401, gateway);
+            assertTrue(gateway.transcript().stream().anyMatch(line -> line.contains(
+                    "Web Console login refuses every request: no credentials configured in configuration "
+                            + WebConsoleConstants.PID)), gateway::transcriptText);
+            for (String url : List.of(console, console + "/bundles", console + "/" + WebConsoleConstants.LABEL
+                    + WebConsoleConstants.DATA_PATH)) {
+                for (String login : new String[] {null, basic("admin", "admin"), basic("", "")}) {
+                    HttpResponse<String> answer = get(url, login);
+                    assertEquals(401, answer.statusCode(), url);
+                    assertTrue(answer.body().startsWith("401 the Web Console has no login: no credentials configured"),
+                            answer.body());
+                }
+            }
             gateway.send("stop 0");
             assertEquals(0, gateway.awaitExit(Duration.ofSeconds(30)), gateway::transcriptText);
         }
@@ -185,13 +216,14 @@ class WebConsolePageIT {
     }
 
     /** HTTP comes up after the ready banner (Jetty and the Web Console start in the background). */
-    private void awaitHttp(String page, GatewayProcess gateway) throws InterruptedException {
+    private void awaitHttp(String url, String basicCredentials, int expected, GatewayProcess gateway)
+            throws InterruptedException {
         long deadline = System.nanoTime() + HTTP_UP_TIMEOUT.toNanos();
         String last = "nothing";
         while (System.nanoTime() - deadline < 0) {
             try {
-                int status = get(page + WebConsoleConstants.DATA_PATH, basic(USER, PASSWORD)).statusCode();
-                if (status == 200) {
+                int status = get(url, basicCredentials).statusCode();
+                if (status == expected) {
                     return;
                 }
                 last = "HTTP " + status;
@@ -200,8 +232,8 @@ class WebConsolePageIT {
             }
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polls a server in another process
         }
-        throw new AssertionError("the page did not answer 200 within " + HTTP_UP_TIMEOUT + " (last: " + last
-                + "); gateway output:\n" + gateway.transcriptText());
+        throw new AssertionError(url + " did not answer " + expected + " within " + HTTP_UP_TIMEOUT + " (last: "
+                + last + "); gateway output:\n" + gateway.transcriptText());
     }
 
     private static void awaitUpdates(WebDriver browser, long updates) {
