@@ -144,7 +144,12 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Waits for the start-up banner; returns what follows "ready: ". */
     String awaitReady() throws InterruptedException {
-        return awaitLine(READY, START_TIMEOUT).group(1);
+        return awaitReady(START_TIMEOUT);
+    }
+
+    /** Waits up to {@code timeout} for the start-up banner; returns what follows "ready: ". */
+    String awaitReady(Duration timeout) throws InterruptedException {
+        return awaitLine(READY, timeout).group(1);
     }
 
     /** @return milliseconds since this process was started */

@@ -49,6 +49,11 @@ class WebConsolePageIT {
     private static final String SHELL = "io.safealloc.shell";
     private static final long EIGHT_MIB = 8L << 20;
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Jetty, the Web Console and SPI Fly start before the SafeAlloc bundles: the web gateway takes
+     * 2-3 times as long as the plain one to print its banner (docs/webconsole.md, "Start-up cost").
+     */
+    private static final Duration WEB_START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration HTTP_UP_TIMEOUT = Duration.ofSeconds(60);
     private static final Path SCREENSHOTS = Path.of(System.getProperty("safealloc.gateway.work", "target/it-work"))
             .resolveSibling("webconsole");
@@ -69,7 +74,7 @@ class WebConsolePageIT {
                 .writeTo(work);
         try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.WEB_JAR, work.resolve("storage"),
                 List.of(GatewayProcess.DEFAULTS, config), List.of("-Dorg.osgi.service.http.port=" + port), false)) {
-            gateway.awaitReady();
+            gateway.awaitReady(WEB_START_TIMEOUT);
             String page = "http://127.0.0.1:" + port + "/system/console/" + WebConsoleConstants.LABEL;
             awaitHttp(page + WebConsoleConstants.DATA_PATH, basic(USER, PASSWORD), 200, gateway);
 
@@ -137,7 +142,7 @@ class WebConsolePageIT {
         int port = freePort();
         try (GatewayProcess gateway = GatewayProcess.start(GatewayProcess.WEB_JAR, work.resolve("storage"),
                 List.of(GatewayProcess.DEFAULTS), List.of("-Dorg.osgi.service.http.port=" + port), false)) {
-            gateway.awaitReady();
+            gateway.awaitReady(WEB_START_TIMEOUT);
             String console = "http://127.0.0.1:" + port + "/system/console";
             // 401 comes only from the SafeAlloc login: the Web Console serves nothing without it.
             awaitHttp(console + "/" + WebConsoleConstants.LABEL, basic("admin", "admin"), 401, gateway);
