@@ -24,6 +24,18 @@ final class HeadlessChromium implements AutoCloseable {
     static final String CHROMIUM = System.getProperty("safealloc.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("safealloc.chromedriver", "/usr/bin/chromedriver");
 
+    /**
+     * Selenium warns that it ships no CDP classes for Debian's Chromium version; the one CDP call
+     * used here ({@link #sendAuthorization}) goes through chromedriver and needs none. Held
+     * strongly: java.util.logging keeps loggers only weakly, and a collected one loses its level.
+     */
+    private static final java.util.logging.Logger CDP_VERSION_FINDER =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSION_FINDER.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private final ChromeDriver driver;
 
     private HeadlessChromium(ChromeDriver driver) {
