@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 final class GatewayProcess implements AutoCloseable {
 
     static final Path JAR = Path.of(System.getProperty("safealloc.gateway.jar", "target/gateway.jar"));
+    /** The gateway with HTTP, the Web Console and the SafeAlloc page (gateway-web.bndrun). */
+    static final Path WEB_JAR = Path.of(System.getProperty("safealloc.gateway.web.jar", "target/gateway-web.jar"));
     static final Path WORK = Path.of(System.getProperty("safealloc.gateway.work", "target/it-work"));
     /** The embedded defaults, as checked in (bnd/gateway-defaults.json). */
     static final Path DEFAULTS = Path.of(System.getProperty("safealloc.gateway.defaults", "gateway-defaults.json"));
@@ -63,20 +65,30 @@ final class GatewayProcess implements AutoCloseable {
      * @param stdinClosed true: stdin is /dev/null, as under systemd; false: a pipe the test writes to
      */
     static GatewayProcess start(Path storage, List<Path> configs, boolean stdinClosed) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " missing: the integration tests run after `package`");
+        return start(JAR, storage, configs, List.of(), stdinClosed);
+    }
+
+    /**
+     * @param jar the gateway jar ({@link #JAR}, or {@link #WEB_JAR} for the one with the Web Console)
+     * @param jvmOptions more options for the JVM, e.g. {@code -Dorg.osgi.service.http.port=...}
+     */
+    static GatewayProcess start(Path jar, Path storage, List<Path> configs, List<String> jvmOptions,
+            boolean stdinClosed) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " missing: the integration tests run after `package`");
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Xmx128m",
                 "-Dorg.osgi.framework.storage=" + storage.toAbsolutePath()));
+        command.addAll(jvmOptions);
         if (!configs.isEmpty()) {
             command.add("-Dconfigurator.initial=" + String.join(",",
                     configs.stream().map(c -> c.toAbsolutePath().toUri().toString()).toList()));
         }
         command.add("-jar");
-        command.add(JAR.toAbsolutePath().toString());
+        command.add(jar.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (stdinClosed) {
             builder.redirectInput(new File("/dev/null"));
@@ -132,7 +144,12 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Waits for the start-up banner; returns what follows "ready: ". */
     String awaitReady() throws InterruptedException {
-        return awaitLine(READY, START_TIMEOUT).group(1);
+        return awaitReady(START_TIMEOUT);
+    }
+
+    /** Waits up to {@code timeout} for the start-up banner; returns what follows "ready: ". */
+    String awaitReady(Duration timeout) throws InterruptedException {
+        return awaitLine(READY, timeout).group(1);
     }
 
     /** @return milliseconds since this process was started */
