@@ -3,6 +3,7 @@ package io.safealloc.allocator.events;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.osgi.annotation.bundle.Requirement;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,8 +25,14 @@ import io.safealloc.api.Recovery;
  * waits for the listeners. ABORT is the exception: it is sent synchronously, because the framework
  * is about to stop and a posted event could be dropped on the way; listeners such as a crash-loop
  * guard must see it before the process ends.
+ *
+ * <p>Event Admin is optional for the bundle (an optional import and an optional requirement, declared
+ * here by hand, see bnd.bnd): without it this component stays unsatisfied and the allocator works
+ * the same.
  */
 @Component(service = {})
+@Requirement(namespace = "osgi.service", filter = "(objectClass=org.osgi.service.event.EventAdmin)",
+        effective = "active", resolution = Requirement.Resolution.OPTIONAL)
 public class EventAdminPublisher implements AllocatorObserver {
 
     @Reference

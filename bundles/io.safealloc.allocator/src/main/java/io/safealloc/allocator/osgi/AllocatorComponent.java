@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.annotation.bundle.Requirement;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -35,7 +36,8 @@ import io.safealloc.api.MemHandler;
  * Owns the one {@link SafeAllocator} of the framework: applies the configuration live, tracks the
  * {@link MemHandler} whiteboard, holds the quotas, and registers the {@link AllocatorService} that
  * bundles see: a service factory ({@link BundleViews}) that gives each bundle its own view.
- * Published under its own (private) type only for {@link QuotaComponent} and the event publisher.
+ * Published under its own (private) type only for {@link QuotaComponent} and the event publisher;
+ * the manifest does not advertise that service (bnd.bnd: only what is declared here by hand is).
  *
  * <p>Handlers are bound dynamically and greedily: a new, removed or re-ranked handler changes the
  * chain for the next event, and the service is never re-registered. DS hands the handlers over in
@@ -46,6 +48,8 @@ import io.safealloc.api.MemHandler;
 @Designate(ocd = AllocatorConfiguration.class)
 @Capability(namespace = "osgi.service", // registered by hand, so bnd cannot see it from @Component
         attribute = "objectClass:List<String>=io.safealloc.api.AllocatorService", uses = AllocatorService.class)
+@Requirement(namespace = "osgi.service", filter = "(objectClass=io.safealloc.api.MemHandler)", effective = "active",
+        cardinality = Requirement.Cardinality.MULTIPLE, resolution = Requirement.Resolution.OPTIONAL)
 public class AllocatorComponent {
 
     private static final String PID = AllocatorConstants.PID;
