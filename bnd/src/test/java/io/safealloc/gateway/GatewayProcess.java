@@ -63,6 +63,12 @@ final class GatewayProcess implements AutoCloseable {
      * @param stdinClosed true: stdin is /dev/null, as under systemd; false: a pipe the test writes to
      */
     static GatewayProcess start(Path storage, List<Path> configs, boolean stdinClosed) throws IOException {
+        return start(storage, configs, stdinClosed, List.of());
+    }
+
+    /** @param jvmOptions more options for the gateway's JVM, e.g. {@code -Dsafealloc.gateway.jmxPort=0} */
+    static GatewayProcess start(Path storage, List<Path> configs, boolean stdinClosed, List<String> jvmOptions)
+            throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " missing: the integration tests run after `package`");
         }
@@ -71,6 +77,7 @@ final class GatewayProcess implements AutoCloseable {
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Xmx128m",
                 "-Dorg.osgi.framework.storage=" + storage.toAbsolutePath()));
+        command.addAll(jvmOptions);
         if (!configs.isEmpty()) {
             command.add("-Dconfigurator.initial=" + String.join(",",
                     configs.stream().map(c -> c.toAbsolutePath().toUri().toString()).toList()));

@@ -66,7 +66,7 @@ public class CrashLoopGuardHandler implements MemHandler, EventHandler {
         }
         AbortHistory history = AbortHistory.load(data == null ? null : data.toPath(), LOG);
         guard = new CrashLoopGuard(history, GuardLimits.DEFAULT, InstantSource.system(),
-                properties -> post(MemoryEvents.DEGRADED, properties), properties -> post(MemoryEvents.DEGRADED_LEFT, properties),
+                notice -> post(MemoryEvents.DEGRADED, notice), notice -> post(MemoryEvents.DEGRADED_LEFT, notice),
                 LOG);
         modified(config, properties);
     }
