@@ -36,6 +36,7 @@ import io.safealloc.api.ObservationConstants;
  * <p>Thread-safety: state in {@link MemoryState}; the window is volatile.
  */
 @Component(configurationPid = MemoryHealthCheck.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        immediate = true, // what it heard must outlive each executor's get/unget of the service
         service = {HealthCheck.class, EventHandler.class},
         property = {HealthCheck.NAME + "=" + ObservationConstants.HEALTH_CHECK_NAME,
                 HealthCheck.TAGS + "=" + ObservationConstants.HEALTH_CHECK_TAG_MEMORY,
