@@ -22,7 +22,8 @@ import io.safealloc.api.ObservationConstants;
  * string, number or boolean are given as their string form.
  *
  * @param type the notification type
- * @param message e.g. {@code LIMIT (GLOBAL) for 1073741824 bytes by io.safealloc.shell: decision FAIL}
+ * @param message e.g. {@code LIMIT (GLOBAL) for 1073741824 bytes by io.safealloc.shell: decision FAIL} (the
+ *     budget is named for a LIMIT only)
  * @param userData the event's properties
  * @param timeMillis when it was converted
  */
@@ -72,8 +73,9 @@ record EventNotification(String type, String message, CompositeData userData, lo
                     + p.get(MemoryEvents.SIZE) + " bytes by " + bundle;
             case MemoryEvents.DEGRADED -> "DEGRADED: the crash-loop guard fails allocations instead of aborting";
             case MemoryEvents.DEGRADED_LEFT -> "DEGRADED_LEFT: the crash-loop guard left degraded mode";
-            default -> p.get(MemoryEvents.CAUSE) + " (" + p.get(MemoryEvents.BUDGET) + ") for " + p.get(MemoryEvents.SIZE)
-                    + " bytes by " + bundle + ": decision " + p.get(MemoryEvents.DECISION);
+            default -> p.get(MemoryEvents.CAUSE) + (Cause.LIMIT.name().equals(p.get(MemoryEvents.CAUSE))
+                    ? " (" + p.get(MemoryEvents.BUDGET) + ")" : "") + " for " + p.get(MemoryEvents.SIZE) + " bytes by "
+                    + bundle + ": decision " + p.get(MemoryEvents.DECISION);
         };
     }
 
