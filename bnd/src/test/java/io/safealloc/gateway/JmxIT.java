@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.Notification;
+import javax.management.RuntimeMBeanException;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
@@ -70,6 +71,12 @@ class JmxIT {
                 List<String> handlers = List.of((String[]) server.getAttribute(allocator, "Handlers"));
                 assertTrue(handlers.getLast().startsWith("then: default handler"), handlers::toString);
                 assertEquals("FAST", server.getAttribute(allocator, "ConfiguredSafety"));
+
+                RuntimeMBeanException negative = assertThrows(RuntimeMBeanException.class,
+                        () -> server.setAttribute(allocator, new Attribute("Limit", -1L)));
+                assertEquals("limit must be >= 0 bytes, was -1", negative.getTargetException().getMessage());
+                assertEquals(IllegalArgumentException.class, negative.getTargetException().getClass());
+                assertEquals(0L, server.getAttribute(allocator, "Limit"), "nothing changed");
 
                 server.setAttribute(allocator, new Attribute("Limit", 1L << 20));
                 assertEquals(1L << 20, server.getAttribute(allocator, "Limit"), "applied before setLimit returned");

@@ -83,6 +83,7 @@ class HealthCheckTest {
 
         held.add(allocator.rAlloc(900 << 10)); // 921600 bytes: above the warning threshold
         Result warn = awaitStatus(Result.Status.WARN);
+        System.out.println("HealthCheckTest, the WARN result as the executor returned it: " + text(warn)); // README's example
         assertTrue(text(warn).contains("above the warning threshold: 900.0 KiB (921600 bytes) in use"), text(warn));
         assertTrue(text(warn).contains("top holders: " + me + " 900.0 KiB (921600 bytes) in 1 allocations"), text(warn));
 
