@@ -27,6 +27,10 @@ import io.safealloc.shell.report.HandlersReport;
  * by {@link #send}. A {@link NotificationBroadcasterSupport} without an executor: listeners are called
  * on the sending thread (Event Admin's delivery thread), and a remote connector queues them per client.
  *
+ * <p>Pressure levels (whole-process memory pressure, issue 14) have no attribute yet: once the API
+ * exposes them, they become getters of {@link AllocatorMXBean} read here like the figures. Nothing
+ * stands in for them before.
+ *
  * <p>Thread-safe: the allocator's figures are snapshots, the sequence number is atomic.
  */
 final class AllocatorBean extends NotificationBroadcasterSupport implements AllocatorMXBean {

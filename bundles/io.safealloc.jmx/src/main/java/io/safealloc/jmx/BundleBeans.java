@@ -20,7 +20,7 @@ import io.safealloc.api.ObservationConstants;
 /**
  * Keeps one {@link BundleBean} registered per bundle account: {@link #refresh} registers the beans of
  * new accounts and unregisters those whose account is gone; {@link #unregisterAll} removes every
- * bean it registered (the component's stop). Accounts change when bundles start using the allocator
+ * bean it registered (the component's stop), after which it registers nothing more. Accounts change when bundles start using the allocator
  * or stop, which the component learns from its periodic refresh and from every SafeAlloc event.
  *
  * <p>Thread-safe: both methods are synchronized (a refresh is a few registry calls).
@@ -31,6 +31,8 @@ final class BundleBeans {
     private final AllocatorService allocator;
     private final Logger log;
     private final Set<String> registered = new HashSet<>();
+    /** Set by {@link #unregisterAll}: a refresh racing the component's stop must not register again. */
+    private boolean closed;
 
     BundleBeans(MBeanServer server, AllocatorService allocator, Logger log) {
         this.server = server;
@@ -39,6 +41,9 @@ final class BundleBeans {
     }
 
     synchronized void refresh() {
+        if (closed) {
+            return;
+        }
         Set<String> current = new TreeSet<>();
         for (BundleStats bundle : allocator.stats().bundles()) {
             current.add(bundle.bundleName());
@@ -56,6 +61,7 @@ final class BundleBeans {
     }
 
     synchronized void unregisterAll() {
+        closed = true;
         for (String name : Set.copyOf(registered)) {
             unregister(name);
         }

@@ -68,7 +68,7 @@ public class JmxComponent implements EventHandler {
     private MBeanServer server;
     private ObjectName allocatorName;
     private volatile AllocatorBean allocatorBean;
-    private BundleBeans bundleBeans;
+    private volatile BundleBeans bundleBeans;
     private ScheduledExecutorService refresher;
 
     @Activate
