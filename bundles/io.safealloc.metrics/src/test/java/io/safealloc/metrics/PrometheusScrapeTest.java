@@ -38,7 +38,7 @@ import io.safealloc.api.Recovery;
  *
  * <p>Plain Java rather than OSGi: micrometer-core 1.17 is a bundle, but micrometer-registry-prometheus
  * and the prometheus-metrics jars it needs are not, and what is under test here is the binder's
- * mapping, not the service wiring (MetricsComponent only hands registries to the binder).
+ * mapping. The service wiring (a {@code MeterRegistry} service in Felix) is itests' MetricsTest.
  */
 class PrometheusScrapeTest {
 
