@@ -68,6 +68,12 @@ final class GatewayProcess implements AutoCloseable {
         return start(JAR, storage, configs, List.of(), stdinClosed);
     }
 
+    /** @param jvmOptions more options for the gateway's JVM, e.g. {@code -Dsafealloc.gateway.jmxPort=0} */
+    static GatewayProcess start(Path storage, List<Path> configs, boolean stdinClosed, List<String> jvmOptions)
+            throws IOException {
+        return start(JAR, storage, configs, jvmOptions, stdinClosed);
+    }
+
     /**
      * @param jar the gateway jar ({@link #JAR}, or {@link #WEB_JAR} for the one with the Web Console)
      * @param jvmOptions more options for the JVM, e.g. {@code -Dorg.osgi.service.http.port=...}

@@ -1,6 +1,7 @@
 package io.safealloc.gateway.launcher;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URISyntaxException;
@@ -21,6 +22,9 @@ import org.osgi.framework.launch.FrameworkFactory;
  * system bundle is updated, and the {@code restart} handler relies on exactly that update to restart
  * the framework in place (Felix restarts itself; see {@link FrameworkSupervisor}). This launcher also
  * stops the framework gracefully on SIGTERM and keeps the framework storage across runs.
+ *
+ * <p>With {@value LaunchSettings#JMX_PORT} set ({@code bnd/gateway --jmx-port N}), a remote JMX
+ * connector listens on 127.0.0.1 only ({@link JmxConnector}).
  *
  * <p>Exit status: 0 after a normal stop ({@code stop 0} in the shell; SIGTERM gives 143, SIGINT/Ctrl-C 130, after the same graceful stop), 1 when the
  * framework cannot start or does not come back after a restart, and whatever the allocator's ABORT
@@ -72,10 +76,28 @@ public final class GatewayLauncher {
             LOG.log(Level.DEBUG, "{0} bundles installed or updated from the gateway jar", changed);
         }
 
+        startJmx(settings);
         FrameworkSupervisor supervisor = new FrameworkSupervisor(framework, settings.stopTimeoutSeconds());
         Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stopGracefully, "safealloc-gateway-stop"));
         framework.start();
         return supervisor.awaitFinalStop();
+    }
+
+    /**
+     * Before the framework: the connector is the JVM's, it outlives framework restarts in place, and
+     * a port that cannot be bound stops the start with the reason instead of a gateway without it.
+     */
+    private static void startJmx(LaunchSettings settings) throws IOException {
+        if (settings.jmxPort() < 0) {
+            return;
+        }
+        JmxConnector connector = JmxConnector.start(settings.jmxHost(), settings.jmxPort());
+        if (JmxConnector.isLoopback(settings.jmxHost())) {
+            LOG.log(Level.INFO, "JMX connector at {0} (loopback only, no authentication)", connector.address());
+        } else {
+            LOG.log(Level.WARNING, "JMX connector at {0}: NOT loopback, and without authentication or TLS: "
+                    + "anyone who reaches this address controls the JVM", connector.address());
+        }
     }
 
     private static File ownJar() throws URISyntaxException {

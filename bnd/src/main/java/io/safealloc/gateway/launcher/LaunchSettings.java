@@ -43,6 +43,11 @@ final class LaunchSettings {
     static final String CONFIG = "safealloc.gateway.config";
     /** Framework property: the JSON text of the embedded defaults, for the gateway bundle. */
     static final String DEFAULTS = "safealloc.gateway.defaults";
+    /** The port of the remote JMX connector ({@link JmxConnector}); none when not set, 0 for any free port. */
+    static final String JMX_PORT = "safealloc.gateway.jmxPort";
+    /** The one address the JMX connector listens on; 127.0.0.1 when not set. */
+    static final String JMX_HOST = "safealloc.gateway.jmxHost";
+    static final String DEFAULT_JMX_HOST = "127.0.0.1";
     /** Seconds a graceful stop (SIGTERM, end of a restart) may take. */
     static final String STOP_TIMEOUT = "safealloc.gateway.stopTimeoutSeconds";
     /** The embedded defaults, at the root of the gateway jar. */
@@ -58,9 +63,13 @@ final class LaunchSettings {
     private final List<String> bundlePaths;
     private final List<Integer> startLevels;
     private final long stopTimeoutSeconds;
+    private final int jmxPort;
+    private final String jmxHost;
 
     private LaunchSettings(Map<String, String> frameworkProperties, List<String> bundlePaths, List<Integer> startLevels,
-            long stopTimeoutSeconds) {
+            long stopTimeoutSeconds, int jmxPort, String jmxHost) {
+        this.jmxPort = jmxPort;
+        this.jmxHost = jmxHost;
         this.frameworkProperties = Map.copyOf(frameworkProperties);
         this.bundlePaths = List.copyOf(bundlePaths);
         this.startLevels = List.copyOf(startLevels);
@@ -119,7 +128,12 @@ final class LaunchSettings {
         }
         List<Integer> levels = startLevels(embedded.getProperty(BUNDLE_ATTRIBUTES, ""), bundles.size());
         long timeout = parseSeconds(system.getProperty(STOP_TIMEOUT, framework.getOrDefault(STOP_TIMEOUT, "30")));
-        return new LaunchSettings(framework, bundles, levels, timeout);
+        int jmxPort = parseJmxPort(system.getProperty(JMX_PORT));
+        String jmxHost = system.getProperty(JMX_HOST, DEFAULT_JMX_HOST).trim();
+        if (jmxHost.isEmpty()) {
+            throw new IllegalArgumentException(JMX_HOST + " must name an address, was empty");
+        }
+        return new LaunchSettings(framework, bundles, levels, timeout, jmxPort, jmxHost);
     }
 
     /**
@@ -147,6 +161,33 @@ final class LaunchSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(STOP_TIMEOUT + " must be a number of seconds, was " + text);
         }
+    }
+
+    /** -1: no JMX connector. An operator who asked for one gets it or a start that fails saying why. */
+    private static int parseJmxPort(String text) {
+        if (text == null) {
+            return -1;
+        }
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(JMX_PORT + " (--jmx-port) must be a port from 0 to 65535 (0: any free port), was \""
+                + text + "\"");
+    }
+
+    /** @return the JMX connector's port (0: any free one), or -1 for no connector */
+    int jmxPort() {
+        return jmxPort;
+    }
+
+    /** @return the one address the JMX connector listens on */
+    String jmxHost() {
+        return jmxHost;
     }
 
     /** @return the properties for {@code FrameworkFactory.newFramework} */

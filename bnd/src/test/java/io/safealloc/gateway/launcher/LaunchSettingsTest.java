@@ -76,4 +76,28 @@ class LaunchSettingsTest {
                 system("safealloc.gateway.stopTimeoutSeconds", "soon"), DEFAULTS));
         assertEquals("safealloc.gateway.stopTimeoutSeconds must be a number of seconds, was soon", e.getMessage());
     }
+
+    @Test
+    void jmxIsOffUnlessAPortIsGivenAndThenOnLoopback() {
+        LaunchSettings off = LaunchSettings.of(embedded(), system(), DEFAULTS);
+        assertEquals(-1, off.jmxPort());
+        LaunchSettings on = LaunchSettings.of(embedded(), system("safealloc.gateway.jmxPort", " 9010 "), DEFAULTS);
+        assertEquals(9010, on.jmxPort());
+        assertEquals("127.0.0.1", on.jmxHost());
+        assertEquals("0.0.0.0", LaunchSettings.of(embedded(),
+                system("safealloc.gateway.jmxPort", "0", "safealloc.gateway.jmxHost", "0.0.0.0"), DEFAULTS).jmxHost());
+    }
+
+    @Test
+    void aBadJmxPortStopsTheStartSayingWhy() {
+        for (String bad : List.of("abc", "-1", "65536", "")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LaunchSettings.of(embedded(), system("safealloc.gateway.jmxPort", bad), DEFAULTS));
+            assertEquals("safealloc.gateway.jmxPort (--jmx-port) must be a port from 0 to 65535 (0: any free port), was \""
+                    + bad + "\"", e.getMessage());
+        }
+        assertEquals("safealloc.gateway.jmxHost must name an address, was empty", assertThrows(IllegalArgumentException.class,
+                () -> LaunchSettings.of(embedded(), system("safealloc.gateway.jmxPort", "0", "safealloc.gateway.jmxHost", " "),
+                        DEFAULTS)).getMessage());
+    }
 }

@@ -32,6 +32,14 @@ public final class MemoryEvents {
     /** The crash-loop guard entered degraded mode (it fails calls instead of aborting). */
     public static final String DEGRADED = TOPIC_PREFIX + "DEGRADED";
 
+    /**
+     * The crash-loop guard left degraded mode (its window slid past the old aborts): allocations that
+     * cannot be satisfied go down the handler chain again. Posted with the figures of the event that
+     * found it so. Together with {@link #DEGRADED} it makes the guard's state observable (the health
+     * check reports CRITICAL in between).
+     */
+    public static final String DEGRADED_LEFT = TOPIC_PREFIX + "DEGRADED_LEFT";
+
     /** {@link Cause} name ({@code String}). */
     public static final String CAUSE = "cause";
     /** Requested bytes ({@code Long}). */

@@ -30,7 +30,9 @@ import io.safealloc.api.Recovery;
  *
  * <p>Entering degraded mode is logged and announced once through {@code degradedNotice} (in OSGi:
  * an Event Admin event on {@value MemoryEvents#DEGRADED}); when the window has slid past the old
- * aborts the guard leaves degraded mode (logged), and a later entry is announced again.
+ * aborts the guard leaves degraded mode (logged, and announced through {@code leftNotice}: in OSGi
+ * on {@value MemoryEvents#DEGRADED_LEFT}), and a later entry is announced again. The two notices
+ * make the guard's state observable from outside (the health check).
  *
  * <p>Thread-safety: all methods may be called concurrently; {@link #handle} never waits for a
  * history write.
@@ -49,6 +51,7 @@ public final class CrashLoopGuard implements MemHandler {
     private final AbortHistory history;
     private final InstantSource clock;
     private final Consumer<Map<String, Object>> degradedNotice;
+    private final Consumer<Map<String, Object>> leftNotice;
     private final Logger log;
     private final AtomicBoolean degraded = new AtomicBoolean();
     private volatile GuardLimits limits;
@@ -60,6 +63,15 @@ public final class CrashLoopGuard implements MemHandler {
      */
     public CrashLoopGuard(AbortHistory history, GuardLimits limits, InstantSource clock,
             Consumer<Map<String, Object>> degradedNotice, Logger log) {
+        this(history, limits, clock, degradedNotice, properties -> { }, log);
+    }
+
+    /**
+     * @param leftNotice announces leaving degraded mode; must not block
+     */
+    public CrashLoopGuard(AbortHistory history, GuardLimits limits, InstantSource clock,
+            Consumer<Map<String, Object>> degradedNotice, Consumer<Map<String, Object>> leftNotice, Logger log) {
+        this.leftNotice = Objects.requireNonNull(leftNotice, "leftNotice");
         this.history = Objects.requireNonNull(history, "history");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -104,6 +116,7 @@ public final class CrashLoopGuard implements MemHandler {
             if (degraded.compareAndSet(true, false)) {
                 log.log(Level.INFO, "crash-loop guard: leaving degraded mode, {0} aborts/restarts within the last {1} min",
                         String.valueOf(recent), String.valueOf(current.window().toMinutes()));
+                notify(leftNotice, notice(event, recent, current), "leaving");
             }
             return Recovery.DEFER;
         }
@@ -111,17 +124,25 @@ public final class CrashLoopGuard implements MemHandler {
             log.log(Level.WARNING, "crash-loop guard: {0} aborts/restarts within the last {1} min (allowed: {2}): "
                     + "degraded mode, allocations that cannot be satisfied FAIL instead of aborting", String.valueOf(recent),
                     String.valueOf(current.window().toMinutes()), String.valueOf(current.maxAborts()));
-            Map<String, Object> notice = MemoryEvents.figures(event);
-            notice.put(ABORTS, recent);
-            notice.put(MAX_ABORTS, current.maxAborts());
-            notice.put(WINDOW_MINUTES, current.window().toMinutes());
-            try {
-                degradedNotice.accept(notice);
-            } catch (RuntimeException e) {
-                log.log(Level.ERROR, "crash-loop guard: announcing degraded mode failed", e);
-            }
+            notify(degradedNotice, notice(event, recent, current), "entering");
         }
         return Recovery.FAIL;
+    }
+
+    private static Map<String, Object> notice(MemEvent event, int recent, GuardLimits current) {
+        Map<String, Object> notice = MemoryEvents.figures(event);
+        notice.put(ABORTS, recent);
+        notice.put(MAX_ABORTS, current.maxAborts());
+        notice.put(WINDOW_MINUTES, current.window().toMinutes());
+        return notice;
+    }
+
+    private void notify(Consumer<Map<String, Object>> notice, Map<String, Object> properties, String what) {
+        try {
+            notice.accept(properties);
+        } catch (RuntimeException e) {
+            log.log(Level.ERROR, "crash-loop guard: announcing " + what + " degraded mode failed", e);
+        }
     }
 
     @Override

@@ -32,7 +32,8 @@ import io.safealloc.handlers.ServiceRanking;
  * the restart handler send that event synchronously before the framework goes down), and a
  * high-ranked {@link MemHandler} that decides FAIL once too many happened ({@link CrashLoopGuard}).
  * The history lives in this bundle's persistent data area, so it survives the restarts it counts.
- * Entering degraded mode is posted on {@value MemoryEvents#DEGRADED} when Event Admin is there.
+ * Entering degraded mode is posted on {@value MemoryEvents#DEGRADED}, leaving it on
+ * {@value MemoryEvents#DEGRADED_LEFT}, when Event Admin is there.
  * Registered only while PID {@value #PID} is configured; immediate, so the state is logged at start.
  */
 @Component(configurationPid = CrashLoopGuardHandler.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -64,7 +65,9 @@ public class CrashLoopGuardHandler implements MemHandler, EventHandler {
             LOG.log(Level.WARNING, "the framework has no persistent storage: the abort history is lost at each restart");
         }
         AbortHistory history = AbortHistory.load(data == null ? null : data.toPath(), LOG);
-        guard = new CrashLoopGuard(history, GuardLimits.DEFAULT, InstantSource.system(), this::announce, LOG);
+        guard = new CrashLoopGuard(history, GuardLimits.DEFAULT, InstantSource.system(),
+                notice -> post(MemoryEvents.DEGRADED, notice), notice -> post(MemoryEvents.DEGRADED_LEFT, notice),
+                LOG);
         modified(config, properties);
     }
 
@@ -80,10 +83,10 @@ public class CrashLoopGuardHandler implements MemHandler, EventHandler {
                 String.valueOf(ranking), guard.limits(), String.valueOf(guard.recentAborts()));
     }
 
-    private void announce(Map<String, Object> properties) {
+    private void post(String topic, Map<String, Object> properties) {
         EventAdmin events = eventAdmin;
         if (events != null) {
-            events.postEvent(new Event(MemoryEvents.DEGRADED, properties));
+            events.postEvent(new Event(topic, properties));
         }
     }
 

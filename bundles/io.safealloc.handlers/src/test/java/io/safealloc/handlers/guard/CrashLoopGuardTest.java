@@ -37,6 +37,7 @@ class CrashLoopGuardTest {
     private final MutableClock clock = new MutableClock(T0);
     private final RecordingLogger log = new RecordingLogger();
     private final List<Map<String, Object>> notices = Allocators.recorder();
+    private final List<Map<String, Object>> leftNotices = Allocators.recorder();
 
     private Path historyFile() {
         return folder.resolve("abort-history.txt");
@@ -44,7 +45,7 @@ class CrashLoopGuardTest {
 
     /** A guard as the component builds it at each framework start: history read from the file. */
     private CrashLoopGuard startGuard(GuardLimits limits) {
-        return new CrashLoopGuard(AbortHistory.load(historyFile(), log), limits, clock, notices::add, log);
+        return new CrashLoopGuard(AbortHistory.load(historyFile(), log), limits, clock, notices::add, leftNotices::add, log);
     }
 
     private static Recovery limitEvent(CrashLoopGuard guard) {
@@ -103,10 +104,15 @@ class CrashLoopGuardTest {
             guard.recordAbort();
         }
         assertEquals(Recovery.FAIL, limitEvent(guard));
+        assertEquals(List.of(), leftNotices);
 
         clock.advance(Duration.ofMinutes(10)); // the three aborts are now exactly 10 min old: outside
         assertEquals(Recovery.DEFER, limitEvent(guard));
         assertFalse(guard.degraded());
+        assertEquals(1, leftNotices.size(), "leaving degraded mode is announced");
+        assertEquals(0, leftNotices.get(0).get(CrashLoopGuard.ABORTS));
+        assertEquals(Recovery.DEFER, limitEvent(guard));
+        assertEquals(1, leftNotices.size(), "announced once per exit");
         assertTrue(log.contains("INFO crash-loop guard: leaving degraded mode, 0 aborts/restarts within the last 10 min"),
                 log.lines.toString());
 
