@@ -1,0 +1,94 @@
+package io.safealloc.allocator.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The blocks of one arena: addresses and accounted sizes in one growing {@code long[]} (no entry in
+ * the live table, no object per block), freed together by {@link #freeAll}, which also credits the
+ * owner's account in one step (bytes and frees in bulk).
+ *
+ * <p>Thread-safety: {@link #add} is called by one thread at a time (the confined arena's owner, or
+ * a shared arena under its lock). {@link #freeAll} runs at most once, whoever calls it first (the
+ * arena's close, an owner's release, or the cleaner of an arena whose owner thread outlived its
+ * bundle): a compare-and-set decides, so a block is never freed twice. The figures read by
+ * {@link #count()} and {@link #bytes()} from other threads are weakly consistent (a holdings scan).
+ */
+final class ArenaBlocks implements Runnable {
+
+    private static final VarHandle FREED;
+    private static final VarHandle BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FREED = lookup.findVarHandle(ArenaBlocks.class, "freed", boolean.class);
+            BYTES = lookup.findVarHandle(ArenaBlocks.class, "bytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Arenas arenas;
+    private final Account account;
+    /** Address, accounted size, address, accounted size, ... */
+    private long[] pairs = new long[16];
+    private int count;
+    private long bytes;
+    @SuppressWarnings("unused") // through FREED
+    private boolean freed;
+
+    ArenaBlocks(Arenas arenas, Account account) {
+        this.arenas = arenas;
+        this.account = account;
+    }
+
+    void add(long address, long accounted) {
+        int i = count * 2;
+        if (i == pairs.length) {
+            pairs = Arrays.copyOf(pairs, i * 2);
+        }
+        pairs[i] = address;
+        pairs[i + 1] = accounted;
+        count = count + 1;
+        BYTES.setOpaque(this, bytes + accounted);
+    }
+
+    /** @return blocks held (weakly consistent from another thread) */
+    int count() {
+        return count;
+    }
+
+    /** @return accounted bytes held (weakly consistent from another thread) */
+    long bytes() {
+        return (long) BYTES.getOpaque(this);
+    }
+
+    boolean isFreed() {
+        return (boolean) FREED.getVolatile(this);
+    }
+
+    /**
+     * Frees every block and credits the owner: the caller's ledger counts the frees and takes back
+     * the bytes in one step. Only the first call does anything.
+     *
+     * @return whether this call freed them
+     */
+    boolean freeAll() {
+        if (!FREED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        arenas.free(account, pairs, count, bytes);
+        pairs = null;
+        return true;
+    }
+
+    /** The cleaner's action: an orphaned arena became unreachable with its blocks. */
+    @Override
+    public void run() {
+        if (freeAll()) {
+            arenas.freedByCleaner(account, count, bytes);
+        }
+    }
+}
