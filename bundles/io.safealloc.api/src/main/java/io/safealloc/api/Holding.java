@@ -16,10 +16,10 @@ public interface Holding {
     /** @return the bundle symbolic name, or {@link MemEvent#NO_BUNDLE_NAME} outside OSGi */
     String bundleName();
 
-    /** @return live allocations made one by one ({@code rAlloc} family, {@code allocate}, {@code adopt}) */
+    /** @return live allocations, the blocks of open arenas included */
     long count();
 
-    /** @return their accounted bytes (the bytes of open arenas are {@link #arenaBytes()}) */
+    /** @return their accounted bytes, the bytes of open arenas ({@link #arenaBytes()}) included */
     long bytes();
 
     /** @return the size of the largest one */
@@ -33,8 +33,8 @@ public interface Holding {
     long openArenas();
 
     /**
-     * @return the accounted bytes those open arenas hold (read without stopping their threads: an
-     *     arena allocating right now may be one block behind)
+     * @return the accounted bytes those open arenas hold, part of {@link #bytes()} (read without
+     *     stopping their threads: an arena allocating right now may be one block behind)
      * @since 1.1
      */
     long arenaBytes();

@@ -36,6 +36,7 @@ final class ArenaBlocks implements Runnable {
     private long[] pairs = new long[16];
     private int count;
     private long bytes;
+    private long largest;
     @SuppressWarnings("unused") // through FREED
     private boolean freed;
 
@@ -52,7 +53,15 @@ final class ArenaBlocks implements Runnable {
         pairs[i] = address;
         pairs[i + 1] = accounted;
         count = count + 1;
+        if (accounted > largest) {
+            largest = accounted;
+        }
         BYTES.setOpaque(this, bytes + accounted);
+    }
+
+    /** @return the largest block (weakly consistent from another thread) */
+    long largest() {
+        return largest;
     }
 
     /** @return blocks held (weakly consistent from another thread) */

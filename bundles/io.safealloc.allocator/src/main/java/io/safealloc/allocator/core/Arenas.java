@@ -224,12 +224,20 @@ final class Arenas {
         return found[0];
     }
 
-    /** @return the arenas open for {@code account} and the bytes they hold (weakly consistent) */
+    // Where openFigures puts each figure.
+    static final int OPEN = 0;
+    static final int BLOCKS = 1;
+    static final int BYTES = 2;
+    static final int LARGEST = 3;
+
+    /** @return the arenas open for {@code account}, their blocks, bytes and largest block (weakly consistent) */
     long[] openFigures(Account account) {
-        long[] figures = new long[2];
+        long[] figures = new long[4];
         account.arenas.forEachOpen(arena -> {
-            figures[0]++;
-            figures[1] += arena.blocks.bytes();
+            figures[OPEN]++;
+            figures[BLOCKS] += arena.blocks.count();
+            figures[BYTES] += arena.blocks.bytes();
+            figures[LARGEST] = Math.max(figures[LARGEST], arena.blocks.largest());
         });
         return figures;
     }

@@ -95,10 +95,13 @@ final class Census {
         if (arenas != null) {
             accounts.forEachOpen(a -> {
                 long[] open = arenas.openFigures(a);
-                if (open[0] > 0) {
+                if (open[Arenas.OPEN] > 0) {
                     long[] sums = byOwner.computeIfAbsent(a.index, k -> new long[5]);
-                    sums[3] = open[0];
-                    sums[4] = open[1];
+                    sums[0] += open[Arenas.BLOCKS];
+                    sums[1] += open[Arenas.BYTES];
+                    sums[2] = Math.max(sums[2], open[Arenas.LARGEST]);
+                    sums[3] = open[Arenas.OPEN];
+                    sums[4] = open[Arenas.BYTES];
                 }
             });
         }
@@ -110,7 +113,7 @@ final class Census {
                         sums[4]));
             }
         });
-        holdings.sort(Comparator.comparingLong((Holding h) -> h.bytes() + h.arenaBytes()).reversed());
+        holdings.sort(Comparator.comparingLong(Holding::bytes).reversed());
         return holdings;
     }
 

@@ -194,7 +194,9 @@ class ArenaTest {
         Holding h = view.holdings().getFirst();
         assertEquals(1, h.openArenas());
         assertEquals(threads * each * 24L, h.arenaBytes());
-        assertEquals(0, h.count());
+        assertEquals(threads * each, h.count()); // the arena's blocks are live allocations
+        assertEquals(threads * each * 24L, h.bytes());
+        assertEquals(24, h.largest());
         shared.close();
         assertEquals(0, tb().bytesInUse());
         assertEquals(tb().allocations(), tb().frees());
@@ -252,7 +254,8 @@ class ArenaTest {
         List<Holding> held = allocator.holdings().stream().filter(h -> h.bundleName().equals("stopping")).toList();
         assertEquals(2, held.getFirst().openArenas());
         assertEquals(150, held.getFirst().arenaBytes());
-        assertEquals(1, held.getFirst().count());
+        assertEquals(3, held.getFirst().count());
+        assertEquals(160, held.getFirst().bytes());
 
         Leaks leaks = stopping.release();
         assertEquals(3, leaks.count());
