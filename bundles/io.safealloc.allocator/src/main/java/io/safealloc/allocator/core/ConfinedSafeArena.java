@@ -55,12 +55,25 @@ final class ConfinedSafeArena extends SafeArena {
         }
     }
 
+    /**
+     * Closes and frees, on the owner thread only. After the owner (bundle) stopped, it frees what the
+     * release could not and throws nothing: the arena is closed, as the caller wanted.
+     */
     @Override
     public void close() {
-        checkUsable("close");
+        if (Thread.currentThread() != thread) {
+            throw new WrongThreadException("close: this SafeAlloc arena is confined to thread " + thread.getName()
+                    + "; nothing was freed");
+        }
+        if (closed) {
+            if (revoked) {
+                return; // closed because its owner stopped (a try-with-resources still closes it)
+            }
+            throw new IllegalStateException("close: this SafeAlloc arena is already closed");
+        }
         scope.close(); // throws (nothing changed) while a native call holds one of its segments
         closed = true;
-        blocks.freeAll();
+        blocks.freeAll(); // after a release: or the cleaner did already
     }
 
     private void closeRevoked() {

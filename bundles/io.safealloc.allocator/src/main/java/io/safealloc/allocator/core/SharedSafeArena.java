@@ -14,6 +14,8 @@ final class SharedSafeArena extends SafeArena {
 
     /** Guarded by this. */
     private boolean closed;
+    /** Closed by the release of its owner (guarded by this). */
+    private boolean released;
 
     SharedSafeArena(Arenas arenas, Account account) {
         super(arenas, account, Arena.ofShared());
@@ -39,16 +41,24 @@ final class SharedSafeArena extends SafeArena {
             return zeroed(segment); // a close meanwhile makes this throw, as any access would
         }
         arenas.discard(account, address, accounted); // closed while malloc ran
-        throw closedAlready("allocate");
+        synchronized (this) {
+            throw closedAlready("allocate");
+        }
     }
 
-    private static IllegalStateException closedAlready(String what) {
-        return new IllegalStateException(what + ": this SafeAlloc arena is already closed");
+    /** Guarded by this. */
+    private IllegalStateException closedAlready(String what) {
+        return released ? arenas.revoked(account)
+                : new IllegalStateException(what + ": this SafeAlloc arena is already closed");
     }
 
+    /** Closes and frees. After the owner (bundle) stopped, the release closed it: this does nothing. */
     @Override
     public void close() {
         synchronized (this) {
+            if (released) {
+                return;
+            }
             if (closed) {
                 throw closedAlready("close");
             }
@@ -74,6 +84,7 @@ final class SharedSafeArena extends SafeArena {
                 return new ArenaLeak(count, bytes, false);
             }
             closed = true;
+            released = true;
         }
         blocks.freeAll();
         return new ArenaLeak(count, bytes, true);
