@@ -68,6 +68,8 @@ final class FailureLedger {
     final AtomicLong tb2SloppyStops = new AtomicLong();
     final AtomicLong tb2Resizes = new AtomicLong();
     final AtomicLong tb2ResizesFailed = new AtomicLong();
+    /** Arena rounds tb2's workers ran (each: open, allocate, close). */
+    final AtomicLong tb2Arenas = new AtomicLong();
     final AtomicLong racedAlloc = new AtomicLong();
     final AtomicLong racedRealloc = new AtomicLong();
     final AtomicLong racedFree = new AtomicLong();
@@ -189,6 +191,7 @@ final class FailureLedger {
             tb2SloppyStops.addAndGet(figure(report, "tb2.sloppy"));
             tb2Resizes.addAndGet(figure(report, "tb2.resizes"));
             tb2ResizesFailed.addAndGet(figure(report, "tb2.resizes.failed"));
+            tb2Arenas.addAndGet(figure(report, "tb2.arenas"));
             racedAlloc.addAndGet(figure(report, "tb2.raced.rAlloc"));
             racedRealloc.addAndGet(figure(report, "tb2.raced.rRealloc"));
             racedFree.addAndGet(figure(report, "tb2.raced.rFree"));
