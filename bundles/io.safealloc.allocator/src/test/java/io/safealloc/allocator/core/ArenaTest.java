@@ -158,6 +158,8 @@ class ArenaTest {
         other.start();
         other.join();
         assertTrue(fromOther.get() instanceof WrongThreadException, String.valueOf(fromOther.get()));
+        assertEquals("close: this SafeAlloc arena is confined to thread " + Thread.currentThread().getName()
+                + "; nothing was freed", fromOther.get().getMessage());
         assertEquals(32, tb().bytesInUse()); // nothing freed by the refused close
         confined.close();
         IllegalStateException twice = assertThrows(IllegalStateException.class, confined::close);
@@ -172,6 +174,37 @@ class ArenaTest {
         assertThrows(IllegalStateException.class, () -> shared.allocate(8));
         assertEquals(0, tb().bytesInUse());
         assertEquals(tb().allocations(), tb().frees());
+    }
+
+    @Test
+    void theMessagesOfTheCatalogue() throws Exception {
+        Arena confined = view.confinedArena();
+        MemorySegment s = confined.allocate(16);
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        Thread other = Thread.ofPlatform().name("other").start(() -> {
+            try {
+                confined.allocate(8);
+            } catch (Throwable t) {
+                fromOther.set(t);
+            }
+        });
+        other.join();
+        assertTrue(fromOther.get() instanceof WrongThreadException, String.valueOf(fromOther.get()));
+        assertEquals("allocate: this SafeAlloc arena is confined to thread " + Thread.currentThread().getName()
+                + " (use a shared arena to allocate from several threads)", fromOther.get().getMessage());
+        confined.close();
+        IllegalStateException access = assertThrows(IllegalStateException.class, () -> s.get(JAVA_INT, 0));
+        assertEquals("Already closed", access.getMessage()); // the JDK's own scope check
+        IllegalArgumentException free = assertThrows(IllegalArgumentException.class, () -> view.rFree(s));
+        assertEquals(String.format("rFree: the segment at 0x%x belongs to an Arena that is closed, not to this allocator "
+                + "(the arena freed it when it closed); nothing was changed", s.address()), free.getMessage());
+        assertEquals(0, tb().bytesInUse());
+        assertEquals("the allocator view of tb [7] is closed (the bundle released the service); nothing was allocated",
+                assertThrows(IllegalStateException.class, () -> {
+                    OwnerView gone = allocator.open(new Owner(7, "tb"));
+                    gone.close();
+                    gone.confinedArena();
+                }).getMessage());
     }
 
     @Test
