@@ -90,6 +90,7 @@ final class ConfinedSafeArena extends SafeArena {
         if (Thread.currentThread() == thread) {
             int count = blocks.count();
             long bytes = blocks.bytes();
+            revoked = true; // a later close() by its thread is then a no-op, as after any release
             try {
                 closeRevoked();
             } catch (IllegalStateException inUse) {

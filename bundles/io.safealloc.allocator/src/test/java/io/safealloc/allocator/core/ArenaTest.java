@@ -346,6 +346,19 @@ class ArenaTest {
     }
 
     @Test
+    void anOwnerReleasedOnItsArenasOwnThreadClosesItThere() {
+        OwnerView self = allocator.open(new Owner(12, "self"));
+        Arena arena = self.confinedArena();
+        MemorySegment s = arena.allocate(40);
+        Leaks leaks = self.release();
+        assertEquals(1, leaks.arenas());
+        assertEquals(40, leaks.arenaBytes());
+        assertEquals(0, allocator.stats().bytesInUse()); // freed at once: this thread is the arena's
+        assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
+        arena.close(); // closed by the release: nothing to do, no exception
+    }
+
+    @Test
     void noArenaOpensOnAClosedView() {
         OwnerView closed = allocator.open(new Owner(11, "gone"));
         closed.close();
