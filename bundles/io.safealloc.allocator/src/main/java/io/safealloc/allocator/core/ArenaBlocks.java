@@ -5,9 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * The blocks of one arena: addresses and accounted sizes in one growing {@code long[]} (no entry in
- * the live table, no object per block), freed together by {@link #freeAll}, which also credits the
- * owner's account in one step (bytes and frees in bulk).
+ * What one arena holds: the blocks it took from {@code malloc} (addresses and sizes in one growing
+ * {@code long[]}: no entry in the live table, no object per block), and the figures of the
+ * allocations it handed out (a confined arena carves small ones from its malloc'd chunks, so the
+ * two differ). {@link #freeAll} frees the malloc'd blocks and credits the owner's account in one step
+ * (bytes and frees in bulk).
  *
  * <p>Thread-safety: {@link #add} is called by one thread at a time (the confined arena's owner, or
  * a shared arena under its lock). {@link #freeAll} runs at most once, whoever calls it first (the
@@ -32,8 +34,10 @@ final class ArenaBlocks implements Runnable {
 
     private final Arenas arenas;
     private final Account account;
-    /** Address, accounted size, address, accounted size, ... */
-    private long[] pairs = new long[16];
+    /** Address, size, address, size, ... of what was taken from malloc. */
+    private long[] pairs = new long[8];
+    private int malloced;
+    /** Allocations handed out, and their accounted bytes. */
     private int count;
     private long bytes;
     private long largest;
@@ -45,13 +49,19 @@ final class ArenaBlocks implements Runnable {
         this.account = account;
     }
 
-    void add(long address, long accounted) {
-        int i = count * 2;
+    /** A block taken from malloc, freed when the arena closes. */
+    void add(long address, long size) {
+        int i = malloced * 2;
         if (i == pairs.length) {
             pairs = Arrays.copyOf(pairs, i * 2);
         }
         pairs[i] = address;
-        pairs[i + 1] = accounted;
+        pairs[i + 1] = size;
+        malloced = malloced + 1;
+    }
+
+    /** An allocation handed out (booked to the owner already). */
+    void book(long accounted) {
         count = count + 1;
         if (accounted > largest) {
             largest = accounted;
@@ -88,7 +98,7 @@ final class ArenaBlocks implements Runnable {
         if (!FREED.compareAndSet(this, false, true)) {
             return false;
         }
-        arenas.free(account, pairs, count, bytes);
+        arenas.free(account, pairs, malloced, count, bytes);
         pairs = null;
         return true;
     }

@@ -133,6 +133,51 @@ final class Arenas {
         return address;
     }
 
+    /**
+     * Books {@code size} bytes (a carved block: no memory is taken here), exactly as
+     * {@link #allocate} books them: the budgets, the count, the warning.
+     *
+     * @return {@link Status#GRANTED} or the negative cause, with nothing booked
+     */
+    long book(Account account, long size) {
+        AllocatorConfig c = config.get();
+        if (size > c.maxAllocation()) {
+            return Status.TOO_BIG;
+        }
+        AccountLedger ledger = ledgers.of(account);
+        long status = ledgers.reserve(ledger, size, c);
+        if (status < 0) {
+            return status;
+        }
+        ledger.countAllocation();
+        if (c.limit() != 0) {
+            try {
+                decisions.warnIfCrossed(account, ledger, size, c);
+            } catch (Throwable t) { // a handler's Error: the caller gets nothing
+                unbook(account, size);
+                throw t;
+            }
+        }
+        return Status.GRANTED;
+    }
+
+    /** Undoes {@link #book}. */
+    void unbook(Account account, long size) {
+        AccountLedger ledger = ledgers.of(account);
+        ledger.countFree();
+        ledgers.unreserve(ledger, size, config.get());
+    }
+
+    /** Asks the handlers about a failed attempt (see {@link Decisions#recover}). */
+    long recover(Account account, long size, long failure, java.util.function.LongSupplier retry) {
+        return decisions.recover(account, size, failure, retry);
+    }
+
+    /** @return {@code malloc(size)} for an arena's chunk, 0 when it failed */
+    long mallocChunk(long size) {
+        return backend.malloc(size);
+    }
+
     /** Frees one block that never made it into an arena's list, and credits its owner. */
     void discard(Account account, long address, long accounted) {
         backend.free(address, Math.max(accounted, 1));
@@ -141,9 +186,12 @@ final class Arenas {
         ledgers.unreserve(ledger, accounted, config.get());
     }
 
-    /** Frees an arena's blocks ({@code pairs}: address, accounted size, ...) and credits the owner in one step. */
-    void free(Account account, long[] pairs, int count, long bytes) {
-        for (int i = 0; i < count * 2; i += 2) {
+    /**
+     * Frees an arena's malloc'd blocks ({@code pairs}: address, size, ...) and credits the owner with
+     * its {@code count} allocations of {@code bytes} in one step.
+     */
+    void free(Account account, long[] pairs, int malloced, int count, long bytes) {
+        for (int i = 0; i < malloced * 2; i += 2) {
             backend.free(pairs[i], Math.max(pairs[i + 1], 1));
         }
         if (count > 0) {

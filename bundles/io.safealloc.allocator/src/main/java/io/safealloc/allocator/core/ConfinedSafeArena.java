@@ -29,16 +29,73 @@ final class ConfinedSafeArena extends SafeArena {
         this.thread = Thread.currentThread();
     }
 
+    /** Blocks up to this size, aligned to at most 16, are carved from chunks; bigger ones get their own malloc. */
+    static final long CARVE_MAX = 512;
+    /** The first chunk: served from glibc's per-thread cache (blocks up to 1032 bytes) as fast as a small malloc. */
+    static final long FIRST_CHUNK = 1024;
+    static final long MAX_CHUNK = 64 * 1024;
+
+    // The chunk blocks are carved from (owner thread only): a segment scoped to this arena, sliced.
+    private MemorySegment chunk;
+    private long chunkBase;
+    private long chunkUsed;
+    private long chunkSize;
+
     @Override
     MemorySegment allocateChecked(long byteSize, long byteAlignment) {
         checkUsable("allocate");
-        long address = arenas.allocate(account, byteSize, byteAlignment);
-        blocks.add(address, Arenas.accounted(byteSize, byteAlignment));
-        if (revoked) { // the owner closed while this call ran: the block is in the list, freed with it
+        MemorySegment segment;
+        if (byteSize <= CARVE_MAX && byteAlignment <= Arenas.MALLOC_ALIGNMENT) {
+            long address = carve(byteSize);
+            if (address < 0) {
+                address = arenas.recover(account, byteSize, address, () -> carve(byteSize));
+            }
+            blocks.book(byteSize);
+            segment = chunk.asSlice(address - chunkBase, byteSize);
+        } else {
+            long address = arenas.allocate(account, byteSize, byteAlignment);
+            long accounted = Arenas.accounted(byteSize, byteAlignment);
+            blocks.add(address, Math.max(accounted, 1));
+            blocks.book(accounted);
+            segment = segment(address, byteSize);
+        }
+        if (revoked) { // the owner closed while this call ran: the block is in the lists, freed with them
             closeRevoked();
             throw arenas.revoked(account);
         }
-        return zeroed(segment(address, byteSize));
+        return zeroed(segment);
+    }
+
+    /**
+     * One attempt at a carved block: books {@code size} (what is accounted is what was asked for, as
+     * for rAlloc: a chunk's unused tail and the rounding to 16 bytes are the arena's overhead, as
+     * malloc's own headers are rAlloc's), then takes it from the chunk, or from a new chunk (4 times
+     * the last one, at most {@value #MAX_CHUNK} bytes) when it does not fit.
+     *
+     * @return the address, or the negative cause with nothing booked
+     */
+    private long carve(long size) {
+        long status = arenas.book(account, size);
+        if (status < 0) {
+            return status;
+        }
+        long need = Math.max(16, (size + 15) & -16);
+        if (chunk == null || chunkUsed + need > chunkSize) {
+            long newSize = chunk == null ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
+            long address = arenas.mallocChunk(newSize);
+            if (address == 0) {
+                arenas.unbook(account, size);
+                return Status.FAILED;
+            }
+            blocks.add(address, newSize);
+            chunk = MemorySegment.ofAddress(address).reinterpret(newSize, scope, null);
+            chunkBase = address;
+            chunkUsed = 0;
+            chunkSize = newSize;
+        }
+        long address = chunkBase + chunkUsed;
+        chunkUsed += need;
+        return address;
     }
 
     private void checkUsable(String what) {

@@ -33,7 +33,8 @@ final class SharedSafeArena extends SafeArena {
         MemorySegment segment = null;
         synchronized (this) {
             if (!closed) {
-                blocks.add(address, accounted);
+                blocks.add(address, Math.max(accounted, 1));
+                blocks.book(accounted);
                 segment = segment(address, byteSize);
             }
         }

@@ -359,6 +359,63 @@ class ArenaTest {
     }
 
     @Test
+    void smallBlocksAreCarvedFromChunksDistinctZeroedAndAccountedAsAsked() {
+        FlakyBackend backend = new FlakyBackend();
+        SafeAllocator a = TestAllocators.failing(backend, Safety.FAST);
+        a.setQuota("carver", 100_000);
+        OwnerView v = a.open(new Owner(13, "carver"));
+        List<MemorySegment> blocks = new ArrayList<>();
+        long booked = 0;
+        try (Arena arena = v.confinedArena()) {
+            for (int i = 0; i < 200; i++) { // 1..50 bytes: several chunks
+                long size = 1 + i % 50;
+                MemorySegment s = arena.allocate(size);
+                assertEquals(0, s.address() % 16);
+                for (long b = 0; b < size; b++) {
+                    assertEquals(0, s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b));
+                }
+                s.fill((byte) (i + 1));
+                blocks.add(s);
+                booked += size;
+            }
+            for (int i = 0; i < blocks.size(); i++) { // no block overlaps another: each kept its own bytes
+                MemorySegment s = blocks.get(i);
+                for (long b = 0; b < s.byteSize(); b++) {
+                    assertEquals((byte) (i + 1), s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b));
+                }
+            }
+            assertEquals(booked, a.stats().bytesInUse()); // what was asked for, not the chunks
+            assertEquals(200, a.stats().liveAllocations());
+            // A chunk malloc that fails is a FAIL decided by the handlers, nothing booked.
+            int freesBefore = backend.frees.get();
+            backend.failNext(1);
+            long bookedNow = booked;
+            for (int i = 0; i < 300 && a.stats().failures().get(Cause.FAIL) == 0; i++) { // until a new chunk is due
+                try {
+                    arena.allocate(500);
+                    bookedNow += 500;
+                } catch (MemoryAllocationException e) {
+                    assertEquals(Cause.FAIL, e.cause());
+                }
+            }
+            assertEquals(1, a.stats().failures().get(Cause.FAIL));
+            assertEquals(bookedNow, a.stats().bytesInUse());
+            assertEquals(freesBefore, backend.frees.get());
+            // The quota is exact for carved blocks too: up to the byte.
+            for (long room = 100_000 - bookedNow; room > 0; room -= Math.min(512, room)) {
+                arena.allocate(Math.min(512, room));
+            }
+            assertEquals(100_000, a.stats().bytesInUse());
+            MemoryAllocationException over = assertThrows(MemoryAllocationException.class, () -> arena.allocate(1));
+            assertEquals(Cause.LIMIT, over.cause());
+            assertEquals(100_000, a.stats().bytesInUse());
+        }
+        assertEquals(0, a.stats().bytesInUse());
+        assertEquals(0, a.stats().liveAllocations());
+        v.close();
+    }
+
+    @Test
     void noArenaOpensOnAClosedView() {
         OwnerView closed = allocator.open(new Owner(11, "gone"));
         closed.close();
