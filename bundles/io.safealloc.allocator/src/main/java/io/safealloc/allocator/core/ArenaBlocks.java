@@ -34,8 +34,11 @@ final class ArenaBlocks implements Runnable {
 
     private final Arenas arenas;
     private final Account account;
-    /** Address, size, address, size, ... of what was taken from malloc. */
-    private long[] pairs = new long[8];
+    // What was taken from malloc: the first block in two fields (an arena of one chunk allocates no
+    // array), the others as address, size, address, size, ...
+    private long firstAddress;
+    private long firstSize;
+    private long[] more;
     private int malloced;
     /** Allocations handed out, and their accounted bytes. */
     private int count;
@@ -51,12 +54,19 @@ final class ArenaBlocks implements Runnable {
 
     /** A block taken from malloc, freed when the arena closes. */
     void add(long address, long size) {
-        int i = malloced * 2;
-        if (i == pairs.length) {
-            pairs = Arrays.copyOf(pairs, i * 2);
+        if (malloced == 0) {
+            firstAddress = address;
+            firstSize = size;
+        } else {
+            int i = (malloced - 1) * 2;
+            if (more == null) {
+                more = new long[8];
+            } else if (i == more.length) {
+                more = Arrays.copyOf(more, i * 2);
+            }
+            more[i] = address;
+            more[i + 1] = size;
         }
-        pairs[i] = address;
-        pairs[i + 1] = size;
         malloced = malloced + 1;
     }
 
@@ -98,8 +108,14 @@ final class ArenaBlocks implements Runnable {
         if (!FREED.compareAndSet(this, false, true)) {
             return false;
         }
-        arenas.free(account, pairs, malloced, count, bytes);
-        pairs = null;
+        if (malloced > 0) {
+            arenas.free(firstAddress, firstSize);
+        }
+        for (int i = 0; i < (malloced - 1) * 2; i += 2) {
+            arenas.free(more[i], more[i + 1]);
+        }
+        arenas.credit(account, count, bytes);
+        more = null;
         return true;
     }
 

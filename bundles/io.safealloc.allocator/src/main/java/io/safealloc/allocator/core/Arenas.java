@@ -186,14 +186,13 @@ final class Arenas {
         ledgers.unreserve(ledger, accounted, config.get());
     }
 
-    /**
-     * Frees an arena's malloc'd blocks ({@code pairs}: address, size, ...) and credits the owner with
-     * its {@code count} allocations of {@code bytes} in one step.
-     */
-    void free(Account account, long[] pairs, int malloced, int count, long bytes) {
-        for (int i = 0; i < malloced * 2; i += 2) {
-            backend.free(pairs[i], Math.max(pairs[i + 1], 1));
-        }
+    /** Frees one block an arena took from malloc. */
+    void free(long address, long size) {
+        backend.free(address, Math.max(size, 1));
+    }
+
+    /** Credits the owner with an arena's {@code count} allocations of {@code bytes}, freed together. */
+    void credit(Account account, int count, long bytes) {
         if (count > 0) {
             AccountLedger ledger = ledgers.of(account);
             ledger.countFrees(count);
