@@ -12,9 +12,10 @@ import java.util.Arrays;
  * (bytes and frees in bulk).
  *
  * <p>Thread-safety: {@link #add} is called by one thread at a time (the confined arena's owner, or
- * a shared arena under its lock). {@link #freeAll} runs at most once, whoever calls it first (the
- * arena's close, an owner's release, or the cleaner of an arena whose owner thread outlived its
- * bundle): a compare-and-set decides, so a block is never freed twice. The figures read by
+ * a shared arena under its lock). {@link #freeAll} is never called by two threads at once, so a
+ * flag (no compare-and-set) keeps it to one run: a shared arena's lock lets one close through; a
+ * confined arena is freed by its own thread, by a release once that thread has ended, or by the
+ * cleaner once nothing can reach the arena (so its thread cannot be closing it). The figures read by
  * {@link #count()} and {@link #bytes()} from other threads are weakly consistent (a holdings scan).
  */
 final class ArenaBlocks implements Runnable {
@@ -100,14 +101,15 @@ final class ArenaBlocks implements Runnable {
 
     /**
      * Frees every block and credits the owner: the caller's ledger counts the frees and takes back
-     * the bytes in one step. Only the first call does anything.
+     * the bytes in one step. Only the first call does anything (calls never overlap: see above).
      *
      * @return whether this call freed them
      */
     boolean freeAll() {
-        if (!FREED.compareAndSet(this, false, true)) {
+        if ((boolean) FREED.getAcquire(this)) {
             return false;
         }
+        FREED.setRelease(this, true); // before the frees: the registry skips the arena from now on
         if (malloced > 0) {
             arenas.free(firstAddress, firstSize);
         }
