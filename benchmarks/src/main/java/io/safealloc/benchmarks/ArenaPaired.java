@@ -119,6 +119,15 @@ public final class ArenaPaired {
         pair("confined arena 64 B + close: SafeAlloc vs JDK", safe1, jdk1, 2000, 400, 1);
         pair("16 x 64 B then close, per block: SafeAlloc vs JDK", safe16, jdk16, 200, 400, 16);
         pair("16 x 64 B then close, per block: SafeAlloc vs FFM", safe16, ffm16, 200, 400, 16);
+        pair("open + close, no block: SafeAlloc vs JDK", () -> {
+            try (Arena arena = mem.confinedArena()) {
+                sink += arena.hashCode();
+            }
+        }, () -> {
+            try (Arena arena = Arena.ofConfined()) {
+                sink += arena.hashCode();
+            }
+        }, 2000, 400, 1);
         pair("allocate(64)+rFree vs rAlloc(64)+rFree", () -> mem.rFree(mem.allocate(64)),
                 () -> mem.rFree(mem.rAlloc(64)), 2000, 400, 1);
         if (args.length > 0 && args[0].equals("shared")) {
