@@ -165,9 +165,12 @@ public interface AllocatorService extends SegmentAllocator {
      * call holds one of its segments ({@code Linker} downcall with that arena's memory), closing
      * throws {@link IllegalStateException} and nothing is freed.
      *
-     * <p><b>Memory:</b> {@code allocate(size, alignment)} returns zero-initialised memory (as the JDK's
-     * arenas do); an alignment above 16 pads the block to a multiple of it and the padded size is
-     * accounted. {@link #rFree} and {@link #rRealloc} reject its segments with
+     * <p><b>Memory:</b> {@code allocate(size, alignment)} returns zero-initialised memory (as the
+     * JDK's arenas do), aligned to {@code alignment} and to 16 bytes at least. The bytes accounted
+     * are the bytes requested: small blocks are carved from larger native chunks the arena takes,
+     * whose unused rest is overhead, as {@code malloc}'s own headers are for {@link #rAlloc}; an
+     * alignment above 16 pads the block to a multiple of it, and the padded size is accounted.
+     * {@link #rFree} and {@link #rRealloc} reject its segments with
      * {@link IllegalArgumentException} (the arena owns them).
      *
      * <p><b>Bundle stop:</b> when this bundle stops with the arena open, the arena is closed and
