@@ -209,6 +209,20 @@ def main():
     goal("failure path (limit -> FAIL -> exception caught)", find("FailurePath", "limitFail"),
          "<= 2000 ns", lambda v: v <= 2000, unit="ns")
 
+    # Issue 13: SafeAlloc's arenas and the service as a SegmentAllocator (ArenaAllocFree, one run).
+    def arena(method):
+        return find("ArenaAllocFree", method)
+    goal("SafeAlloc confined arena/Arena.ofConfined, 64 B + close", div(arena("safeConfined1"), arena("jdkConfined1")),
+         "<= 1.0x", lambda v: v <= 1.0)
+    goal("SafeAlloc confined arena/naive FFM, 16 x 64 B per block", div(arena("safeConfined16"), arena("ffmMallocFree16")),
+         "<= 1.0x", lambda v: v <= 1.0)
+    goal("Arena.ofConfined/SafeAlloc confined arena, 16 x 64 B", div(arena("jdkConfined16"), arena("safeConfined16")),
+         ">= 2x", lambda v: v >= 2)
+    goal("SafeAlloc shared arena/Arena.ofShared, 64 B + close", div(arena("safeShared1"), arena("jdkShared1")),
+         "<= 1.0x", lambda v: v <= 1.0)
+    goal("SegmentAllocator.allocate(64)+rFree / rAlloc+rFree", div(arena("segmentAllocatorFree"), arena("rAllocFree")),
+         "0.95-1.05x", lambda v: 0.95 <= v <= 1.05)
+
     fast = find("SafetyModes", "safeAllocCore", safety="FAST")
     checked = find("SafetyModes", "safeAllocCore", safety="CHECKED")
     cost = div(checked, fast)

@@ -68,6 +68,8 @@ final class FailureLedger {
     final AtomicLong tb2SloppyStops = new AtomicLong();
     final AtomicLong tb2Resizes = new AtomicLong();
     final AtomicLong tb2ResizesFailed = new AtomicLong();
+    /** Arena rounds tb2's workers ran (each: open, allocate, close). */
+    final AtomicLong tb2Arenas = new AtomicLong();
     final AtomicLong racedAlloc = new AtomicLong();
     final AtomicLong racedRealloc = new AtomicLong();
     final AtomicLong racedFree = new AtomicLong();
@@ -166,6 +168,12 @@ final class FailureLedger {
     private static final Pattern CLOSED_VIEW = Pattern.compile(
             "the allocator view of .+ is closed \\(the bundle released the service\\); nothing was allocated");
     /**
+     * An arena of tb2's that its stop closed (shared) or revoked (confined, its thread still running),
+     * word for word as docs/bad-inputs.md has it.
+     */
+    private static final Pattern CLOSED_ARENA = Pattern.compile(
+            "this SafeAlloc arena was closed because .+ stopped; its memory is freed");
+    /**
      * Memory tb2 held that its release freed, or was freeing, while the call ran (docs/bad-inputs.md):
      * FAST finds the address gone from the live table, or being resized (a call that claimed it
      * first); CHECKED finds the segment's lifetime ended, or ending (the release is closing it).
@@ -183,6 +191,7 @@ final class FailureLedger {
             tb2SloppyStops.addAndGet(figure(report, "tb2.sloppy"));
             tb2Resizes.addAndGet(figure(report, "tb2.resizes"));
             tb2ResizesFailed.addAndGet(figure(report, "tb2.resizes.failed"));
+            tb2Arenas.addAndGet(figure(report, "tb2.arenas"));
             racedAlloc.addAndGet(figure(report, "tb2.raced.rAlloc"));
             racedRealloc.addAndGet(figure(report, "tb2.raced.rRealloc"));
             racedFree.addAndGet(figure(report, "tb2.raced.rFree"));
@@ -224,7 +233,7 @@ final class FailureLedger {
                 afterStopFailures.incrementAndGet();
             }
         } else if (thrown instanceof IllegalStateException
-                && CLOSED_VIEW.matcher(message).matches()) {
+                && (CLOSED_VIEW.matcher(message).matches() || CLOSED_ARENA.matcher(message).matches())) {
             afterStopClosedView.incrementAndGet();
         } else if (thrown instanceof IllegalArgumentException && RELEASED.matcher(message).matches()) {
             afterStopReleased.incrementAndGet();

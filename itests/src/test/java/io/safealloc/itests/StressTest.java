@@ -99,6 +99,8 @@ class StressTest {
             // mismatch means the races this run claims to have exercised did not happen.
             assertEquals(summary.bundles().cycles / 2, ledger.tb2SloppyStops.get(),
                     "every other one of tb2's " + summary.bundles().cycles + " stops was sloppy");
+            // Arena rounds ran between the checkpoints, so each checkpoint's exact figures cover them too.
+            assertTrue(ledger.tb2Arenas.get() > 0, "tb2 ran arena rounds");
             assertTrue(ledger.tb2Resizes.get() > ledger.tb2ResizesFailed.get(), "tb2 resized what it held: " + ledger.tb2Resizes
                     + " resizes, " + ledger.tb2ResizesFailed + " failed");
         } finally {

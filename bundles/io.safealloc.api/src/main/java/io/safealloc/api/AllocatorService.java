@@ -1,7 +1,9 @@
 package io.safealloc.api;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -28,9 +30,21 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p><b>Threading:</b> every method is thread-safe and lock-free on its fast path; memory may be
  * allocated by one thread and freed by another, and freed through another bundle's view (it is
  * credited back to the bundle that allocated it).
+ *
+ * <p><b>FFM idioms</b> (since 1.1): the service is itself a {@link SegmentAllocator}, so code written
+ * for the FFM API (jextract bindings taking a {@code SegmentAllocator}, {@code allocateFrom("text")},
+ * {@code allocate(layout, count)}) allocates checked memory, freed with {@link #rFree}. And it opens
+ * {@link Arena}s ({@link #confinedArena()}, {@link #sharedArena()}) whose every allocation is checked
+ * and accounted to this bundle, and whose memory is freed all at once when the arena closes:
+ * <pre>{@code
+ * try (Arena arena = mem.confinedArena()) {
+ *     MemorySegment name = arena.allocateFrom("sensor-1");      // budget, quota, handlers apply
+ *     long length = (long) STRLEN.invokeExact(name);            // any FFM downcall
+ * }                                                              // freed; the segments are now invalid
+ * }</pre>
  */
 @ProviderType
-public interface AllocatorService {
+public interface AllocatorService extends SegmentAllocator {
 
     /**
      * Allocates {@code size} bytes of native memory, 16-byte aligned, not initialised.
@@ -113,11 +127,91 @@ public interface AllocatorService {
     MemorySegment adopt(MemorySegment nativeMemory, long size);
 
     /**
+     * A checked allocation, as {@link #rAlloc} (the same budget, quota, handlers and accounting, the
+     * same cost), for the {@link SegmentAllocator} methods built on it ({@code allocateFrom},
+     * {@code allocate(layout)}, ...). The memory is native, has the global scope and is the caller's
+     * until {@link #rFree} (nothing frees it on its own: use an {@linkplain #confinedArena() arena} for
+     * memory that should die with a scope).
+     *
+     * <p>An alignment up to 16 is what {@code malloc} gives anyway: the memory is allocated exactly as
+     * {@link #rAlloc} allocates it, not initialised. A larger alignment is honoured by over-aligned
+     * allocation ({@code aligned_alloc}): the block is rounded up to a multiple of the alignment, that
+     * padded size is what is accounted and what the budgets see, and the memory is zeroed, as
+     * {@link #rAllocType} does.
+     *
+     * @param byteSize bytes to allocate, 0 or more
+     * @param byteAlignment a power of two
+     * @return the memory, never {@code null} nor {@link MemorySegment#NULL}
+     * @throws IllegalArgumentException if {@code byteSize} is negative or {@code byteAlignment} is not
+     *     a positive power of two (nothing allocated, no handler called)
+     * @throws MemoryAllocationException if the handlers decided the allocation fails
+     * @since 1.1
+     */
+    @Override
+    MemorySegment allocate(long byteSize, long byteAlignment);
+
+    /**
+     * Opens a confined arena, as {@link Arena#ofConfined()} does, but every allocation from it is a
+     * checked allocation of this bundle (budget, bundle quota, ranked handlers, the failure exception
+     * with the top holders; accounted to this bundle in {@link MemStats} and {@link #holdings()}).
+     *
+     * <p><b>Threads:</b> only the calling thread may allocate from it, access its segments and close
+     * it; any other thread gets {@link WrongThreadException} (for close too, and nothing is freed).
+     *
+     * <p><b>Close:</b> {@code close()} frees every block at once; afterwards every segment it handed
+     * out, and every slice of one, fails on access with {@link IllegalStateException} (the JDK's own
+     * scope check: in every safety mode, never a read of freed memory). A second {@code close()},
+     * and {@code allocate} on a closed arena, throw {@link IllegalStateException}. While a native
+     * call holds one of its segments ({@code Linker} downcall with that arena's memory), closing
+     * throws {@link IllegalStateException} and nothing is freed.
+     *
+     * <p><b>Memory:</b> {@code allocate(size, alignment)} returns zero-initialised memory (as the
+     * JDK's arenas do), aligned to {@code alignment} and to 16 bytes at least. The bytes accounted
+     * are the bytes requested: small blocks are carved from larger native chunks the arena takes,
+     * whose unused rest is overhead, as {@code malloc}'s own headers are for {@link #rAlloc}; an
+     * alignment above 16 pads the block to a multiple of it, and the padded size is accounted.
+     * {@link #rFree} and {@link #rRealloc} reject its segments with
+     * {@link IllegalArgumentException} (the arena owns them).
+     *
+     * <p><b>Bundle stop:</b> when this bundle stops with the arena open, the arena is closed and
+     * reported as a leak ({@link MemoryEvents#LEAK} with {@link MemoryEvents#ARENAS}, the log); if the
+     * arena's thread has ended, its memory is freed at once. If that thread still runs, the memory is
+     * freed at the thread's next use of the arena ({@code allocate} then throws
+     * {@link IllegalStateException}, as does any later use) or, if the thread drops the arena without
+     * closing it, once the arena and every segment of it are unreachable; until then its segments
+     * stay valid (freeing them under a running thread could crash the process).
+     *
+     * @return a new open arena owned by the calling thread
+     * @throws IllegalStateException if this service's bundle has stopped
+     * @since 1.1
+     */
+    Arena confinedArena();
+
+    /**
+     * Opens a shared arena, as {@link Arena#ofShared()} does, but every allocation from it is a
+     * checked allocation of this bundle, as for {@link #confinedArena()}.
+     *
+     * <p><b>Threads:</b> any thread may allocate from it, access its segments and close it; exactly
+     * one {@code close()} succeeds, every other (concurrent or later) throws
+     * {@link IllegalStateException}. Closing costs what closing {@link Arena#ofShared()} costs (the
+     * JDK makes sure no thread is still accessing a segment), plus one {@code free} per block.
+     *
+     * <p>Close, memory and rFree: as {@link #confinedArena()}. <b>Bundle stop:</b> the arena is
+     * closed from the stopping thread, its memory freed at once and reported as a leak.
+     *
+     * @return a new open arena usable from any thread
+     * @throws IllegalStateException if this service's bundle has stopped
+     * @since 1.1
+     */
+    Arena sharedArena();
+
+    /**
      * Scans every live allocation and sums them per bundle: for leak hunting and management tools.
      * The cost grows with the number of live allocations (unlike {@link #stats()}); it takes no lock
      * and sees a weakly consistent view while other threads allocate.
      *
-     * @return per bundle holding memory, largest {@link Holding#bytes()} first
+     * @return per bundle holding memory (live allocations or open arenas), largest
+     *     {@link Holding#bytes()} first
      */
     List<Holding> holdings();
 

@@ -16,12 +16,26 @@ public interface Holding {
     /** @return the bundle symbolic name, or {@link MemEvent#NO_BUNDLE_NAME} outside OSGi */
     String bundleName();
 
-    /** @return live allocations */
+    /** @return live allocations, the blocks of open arenas included */
     long count();
 
-    /** @return their accounted bytes */
+    /** @return their accounted bytes, the bytes of open arenas ({@link #arenaBytes()}) included */
     long bytes();
 
     /** @return the size of the largest one */
     long largest();
+
+    /**
+     * @return the arenas of this bundle that are open ({@link AllocatorService#confinedArena()},
+     *     {@link AllocatorService#sharedArena()})
+     * @since 1.1
+     */
+    long openArenas();
+
+    /**
+     * @return the accounted bytes those open arenas hold, part of {@link #bytes()} (read without
+     *     stopping their threads: an arena allocating right now may be one block behind)
+     * @since 1.1
+     */
+    long arenaBytes();
 }

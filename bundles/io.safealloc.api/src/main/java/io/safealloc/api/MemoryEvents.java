@@ -62,6 +62,19 @@ public final class MemoryEvents {
     public static final String COUNT = "count";
     /** On {@link #LEAK}: bytes released ({@code Long}). */
     public static final String BYTES = "bytes";
+    /**
+     * On {@link #LEAK}: arenas the bundle left open, closed by its stop ({@code Long}); their blocks
+     * and bytes are among {@link #COUNT} and {@link #BYTES}.
+     *
+     * @since 1.1
+     */
+    public static final String ARENAS = "arenas";
+    /**
+     * On {@link #LEAK}: the bytes those open arenas held ({@code Long}).
+     *
+     * @since 1.1
+     */
+    public static final String ARENA_BYTES = "arena.bytes";
     /** On {@link #ABORT}: the process exit code ({@code Integer}). */
     public static final String EXIT_CODE = "exitCode";
     /**

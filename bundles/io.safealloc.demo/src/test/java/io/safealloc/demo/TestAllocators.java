@@ -5,12 +5,12 @@ import io.safealloc.allocator.core.SafeAllocator;
 import io.safealloc.api.Recovery;
 
 /** Real allocators for the tests: libc memory, FAIL instead of ABORT, an abort is a test failure. */
-final class TestAllocators {
+public final class TestAllocators {
 
     private TestAllocators() {
     }
 
-    static SafeAllocator withLimit(long limit) {
+    public static SafeAllocator withLimit(long limit) {
         return SafeAllocator.builder()
                 .config(AllocatorConfig.DEFAULTS.withLimit(limit).withDefaultRecovery(Recovery.FAIL))
                 .abortAction((event, code) -> {

@@ -28,6 +28,8 @@ final class Account {
     volatile long limit;
     /** Set once the owner is closed: its view refuses work and late allocations undo themselves. */
     volatile boolean closed;
+    /** The arenas this owner opened that may still be open (see {@link OpenArenas}). */
+    final OpenArenas arenas = new OpenArenas();
 
     /** Its lock also guards the folded figures below. */
     private final PerThreadLedgers<AccountLedger> ledgers = new PerThreadLedgers<>(AccountLedger::isDead, this::fold);

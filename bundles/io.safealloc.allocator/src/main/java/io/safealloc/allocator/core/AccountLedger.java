@@ -68,6 +68,11 @@ final class AccountLedger extends Reserve {
         FREES.setOpaque(this, frees + 1);
     }
 
+    /** Counts {@code n} frees at once (an arena's blocks, freed together when it closes). */
+    void countFrees(long n) {
+        FREES.setOpaque(this, frees + n);
+    }
+
     long bytes() {
         return (long) BYTES.getAcquire(this);
     }

@@ -108,6 +108,11 @@ final class Accounts {
         }
     }
 
+    /** Hands every open account to {@code action} (under this object's lock: keep it short). */
+    synchronized void forEachOpen(java.util.function.Consumer<Account> action) {
+        open.forEach(action);
+    }
+
     // Where sumAll puts each figure.
     static final int ALLOCATIONS = 0;
     static final int FREES = 1;

@@ -43,6 +43,7 @@ final class AllocationEngine {
     private final Ledgers ledgers;
     private final Decisions decisions;
     private final OwnerRelease ownerRelease;
+    private final Arenas arenas;
     private volatile AllocatorConfig config;
 
     AllocationEngine(NativeBackend backend, Logger log, AllocatorConfig config, LiveTable live, Accounts accounts,
@@ -54,11 +55,17 @@ final class AllocationEngine {
         this.accounts = accounts;
         this.ledgers = ledgers;
         this.decisions = decisions;
-        this.ownerRelease = new OwnerRelease(live, lifetimes, accounts, decisions, log, this::release);
+        this.arenas = new Arenas(backend, log, ledgers, decisions, this::config, accounts);
+        this.ownerRelease = new OwnerRelease(live, lifetimes, accounts, decisions, log, this::release, arenas);
     }
 
     AllocatorConfig config() {
         return config;
+    }
+
+    /** The owners' arenas: their allocations are checked like these, but kept out of the live table. */
+    Arenas arenas() {
+        return arenas;
     }
 
     /** Applies a new configuration at once; live allocations and accounts are untouched. */
@@ -85,6 +92,22 @@ final class AllocationEngine {
         long address = tryAllocate(account, size, kind, alignment);
         if (address < 0) {
             address = decisions.recover(account, size, address, () -> tryAllocate(account, size, kind, alignment));
+        }
+        return handOut(account, address, size);
+    }
+
+    /**
+     * Allocates {@code size} bytes aligned to {@code alignment} (a power of two above malloc's 16),
+     * zeroed: {@code SegmentAllocator.allocate} with a large alignment. Accounted padded, as
+     * {@link #allocateType}.
+     */
+    MemorySegment allocateAligned(Account account, long size, long alignment) {
+        if (size < 0) {
+            throw new IllegalArgumentException("allocate: size must be >= 0, was " + size);
+        }
+        long address = tryAllocate(account, size, ALIGNED, alignment);
+        if (address < 0) {
+            address = decisions.recover(account, size, address, () -> tryAllocate(account, size, ALIGNED, alignment));
         }
         return handOut(account, address, size);
     }

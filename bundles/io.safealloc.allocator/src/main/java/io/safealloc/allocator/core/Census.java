@@ -29,6 +29,12 @@ final class Census {
     private final Ledgers ledgers;
     private final LiveTable live;
     private final Supplier<AllocatorConfig> config;
+    private volatile Arenas arenas;
+
+    /** Set once the engine exists (it owns the arenas, and is built after the census). */
+    void arenas(Arenas openArenas) {
+        this.arenas = openArenas;
+    }
 
     Census(Accounts accounts, Ledgers ledgers, LiveTable live, Supplier<AllocatorConfig> config) {
         this.accounts = accounts;
@@ -76,21 +82,35 @@ final class Census {
                 c.warnThreshold(), c.maxAllocation(), now.owners());
     }
 
-    /** @return the live blocks counted by owner, biggest holder first */
+    /** @return the live blocks and open arenas counted by owner, biggest holder first */
     List<Holding> holdings() {
         Map<Integer, long[]> byOwner = new HashMap<>();
         live.forEach((address, entry) -> {
-            long[] sums = byOwner.computeIfAbsent(Entry.owner(entry), k -> new long[3]);
+            long[] sums = byOwner.computeIfAbsent(Entry.owner(entry), k -> new long[5]);
             long size = Entry.size(entry);
             sums[0]++;
             sums[1] += size;
             sums[2] = Math.max(sums[2], size);
         });
+        if (arenas != null) {
+            accounts.forEachOpen(a -> {
+                long[] open = arenas.openFigures(a);
+                if (open[Arenas.OPEN] > 0) {
+                    long[] sums = byOwner.computeIfAbsent(a.index, k -> new long[5]);
+                    sums[0] += open[Arenas.BLOCKS];
+                    sums[1] += open[Arenas.BYTES];
+                    sums[2] = Math.max(sums[2], open[Arenas.LARGEST]);
+                    sums[3] = open[Arenas.OPEN];
+                    sums[4] = open[Arenas.BYTES];
+                }
+            });
+        }
         List<Holding> holdings = new ArrayList<>();
         byOwner.forEach((index, sums) -> {
             Account a = accounts.get(index);
             if (a != null) {
-                holdings.add(new HoldingFigures(a.owner.id(), a.owner.name(), sums[0], sums[1], sums[2]));
+                holdings.add(new HoldingFigures(a.owner.id(), a.owner.name(), sums[0], sums[1], sums[2], sums[3],
+                        sums[4]));
             }
         });
         holdings.sort(Comparator.comparingLong(Holding::bytes).reversed());

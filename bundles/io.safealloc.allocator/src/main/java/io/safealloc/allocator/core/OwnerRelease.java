@@ -9,6 +9,7 @@ import java.util.List;
  * Closes an owner (a bundle that stopped): marks it closed, so that calls still in flight for it
  * undo what they allocate, frees every block it still holds, and reports them as leaks (log and
  * observers). A block held by a native call (its CHECKED lifetime cannot end) is logged and left.
+ * The arenas it left open are closed too ({@link Arenas#closeAll}) and reported with the blocks.
  *
  * <p>Thread-safe: {@link OwnerView#release()} serialises the closing of one owner.
  */
@@ -26,9 +27,11 @@ final class OwnerRelease {
     private final Decisions decisions;
     private final Logger log;
     private final BlockRelease blocks;
+    private final Arenas arenas;
 
     OwnerRelease(LiveTable live, Lifetimes lifetimes, Accounts accounts, Decisions decisions, Logger log,
-            BlockRelease blocks) {
+            BlockRelease blocks, Arenas arenas) {
+        this.arenas = arenas;
         this.live = live;
         this.lifetimes = lifetimes;
         this.accounts = accounts;
@@ -58,12 +61,27 @@ final class OwnerRelease {
                 sample.add(size);
             }
         });
+        Arenas.Released open = arenas.closeAll(account);
+        for (Long arenaBytes : open.sampleSizes()) {
+            if (sample.size() < Leaks.SAMPLE) {
+                sample.add(arenaBytes);
+            }
+        }
         accounts.retire(account);
-        Leaks leaks = new Leaks(account.owner, totals[0], totals[1], List.copyOf(sample));
-        if (leaks.count() > 0) {
+        Leaks leaks = new Leaks(account.owner, totals[0] + open.blocks(), totals[1] + open.bytes(), List.copyOf(sample),
+                open.arenas(), open.bytes());
+        if (leaks.count() > 0 || leaks.arenas() > 0) {
             decisions.released(leaks);
-            log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}): released",
-                    account.owner, String.valueOf(leaks.count()), String.valueOf(leaks.bytes()), leaks.sampleSizes());
+            if (leaks.arenas() > 0) {
+                log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}), {4} of them in "
+                        + "{5} open arenas ({6} bytes): released", account.owner, String.valueOf(leaks.count()),
+                        String.valueOf(leaks.bytes()), leaks.sampleSizes(), String.valueOf(open.blocks()),
+                        String.valueOf(leaks.arenas()), String.valueOf(leaks.arenaBytes()));
+            } else {
+                log.log(Level.WARNING, "{0} stopped holding {1} allocations ({2} bytes; sizes {3}): released",
+                        account.owner, String.valueOf(leaks.count()), String.valueOf(leaks.bytes()),
+                        leaks.sampleSizes());
+            }
         }
         return leaks;
     }

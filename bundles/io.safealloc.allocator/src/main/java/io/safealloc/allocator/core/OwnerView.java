@@ -1,5 +1,6 @@
 package io.safealloc.allocator.core;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -62,7 +63,38 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
     @Override
     public MemorySegment rRealloc(MemorySegment segment, long newSize) {
         checkOpen();
-        return engine.reallocate(account, segment, newSize);
+        try {
+            return engine.reallocate(account, segment, newSize);
+        } catch (IllegalArgumentException rejected) {
+            throw ifArenaSegment("rRealloc", segment, rejected);
+        }
+    }
+
+    /**
+     * {@code SegmentAllocator}'s allocation: an alignment malloc gives anyway takes exactly
+     * {@link #rAlloc}'s path (same cost, not zeroed); a larger one an over-aligned, zeroed block.
+     */
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteSize < 0 || byteAlignment <= 0 || (byteAlignment & (byteAlignment - 1)) != 0) {
+            Arenas.checkRequest(byteSize, byteAlignment); // throws, saying which
+        }
+        checkOpen();
+        return byteAlignment <= Arenas.MALLOC_ALIGNMENT
+                ? engine.allocate(account, byteSize)
+                : engine.allocateAligned(account, byteSize, byteAlignment);
+    }
+
+    @Override
+    public Arena confinedArena() {
+        checkOpen();
+        return engine.arenas().confined(account);
+    }
+
+    @Override
+    public Arena sharedArena() {
+        checkOpen();
+        return engine.arenas().shared(account);
     }
 
     @Override
@@ -74,7 +106,25 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
 
     @Override
     public void rFree(MemorySegment segment) {
-        engine.free(segment); // allowed after close: memory may outlive the view that made it
+        try {
+            engine.free(segment); // allowed after close: memory may outlive the view that made it
+        } catch (IllegalArgumentException rejected) {
+            throw ifArenaSegment("rFree", segment, rejected);
+        }
+    }
+
+    /**
+     * A segment of an open SafeAlloc arena is never in the live table, so the engine rejects it as
+     * unknown; this says what it really is. (A closed arena's segment is rejected by its dead scope.)
+     */
+    private IllegalArgumentException ifArenaSegment(String operation, MemorySegment segment,
+            IllegalArgumentException rejected) {
+        if (segment != null && engine.arenas().isOpenArenaScope(segment.scope())) {
+            return new IllegalArgumentException(String.format("%s: the segment at 0x%x belongs to a SafeAlloc arena, "
+                    + "which owns it: it is freed when the arena closes; nothing was changed", operation,
+                    segment.address()), rejected);
+        }
+        return rejected;
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class SafeAllocator {
         census = new Census(accounts, ledgers, live, this::config);
         decisions = new Decisions(builder.log, census, accounts, ledgers, this::config, builder.abortAction);
         engine = new AllocationEngine(builder.backend, builder.log, builder.config, live, accounts, ledgers, decisions);
+        census.arenas(engine.arenas());
         unowned = open(Owner.NONE);
     }
 

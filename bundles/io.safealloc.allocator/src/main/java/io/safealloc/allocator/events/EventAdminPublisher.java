@@ -65,6 +65,8 @@ public class EventAdminPublisher implements AllocatorObserver {
         properties.put(MemoryEvents.BUNDLE_NAME, leaks.owner().name());
         properties.put(MemoryEvents.COUNT, leaks.count());
         properties.put(MemoryEvents.BYTES, leaks.bytes());
+        properties.put(MemoryEvents.ARENAS, leaks.arenas());
+        properties.put(MemoryEvents.ARENA_BYTES, leaks.arenaBytes());
         properties.put(MemoryEvents.DECISION, MemoryEvents.RELEASED);
         eventAdmin.postEvent(new Event(MemoryEvents.LEAK, properties));
     }

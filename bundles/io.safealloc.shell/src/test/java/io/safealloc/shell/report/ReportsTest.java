@@ -89,10 +89,25 @@ class ReportsTest {
 
         String[] lines = LeaksReport.render(allocator.holdings(), null, true).split("\n");
 
-        assertEquals(List.of("BUNDLE", "ID", "COUNT", "BYTES", "SIZE", "LARGEST"), List.of(lines[0].split(" +")));
-        assertTrue(Pattern.matches("com\\.acme\\.sensor +15 +1 +8192 +8\\.0 KiB +8\\.0 KiB", lines[1]), lines[1]);
-        assertTrue(Pattern.matches("io\\.safealloc\\.demo +12 +2 +3100 +3\\.0 KiB +2\\.9 KiB", lines[2]), lines[2]);
+        assertEquals(List.of("BUNDLE", "ID", "COUNT", "BYTES", "SIZE", "LARGEST", "ARENAS", "ARENA-SIZE"),
+                List.of(lines[0].split(" +")));
+        assertTrue(Pattern.matches("com\\.acme\\.sensor +15 +1 +8192 +8\\.0 KiB +8\\.0 KiB +0 +0 B", lines[1]), lines[1]);
+        assertTrue(Pattern.matches("io\\.safealloc\\.demo +12 +2 +3100 +3\\.0 KiB +2\\.9 KiB +0 +0 B", lines[2]), lines[2]);
         assertEquals("total: 3 allocations, 11.0 KiB (11292 bytes) in 2 bundles", lines[3]);
+    }
+
+    @Test
+    void leaksShowOpenArenasAsPartOfWhatABundleHolds() {
+        demo.rAlloc(100);
+        try (java.lang.foreign.Arena arena = demo.confinedArena()) {
+            arena.allocate(1000);
+            arena.allocate(24);
+            String[] lines = LeaksReport.render(allocator.holdings(), null, true).split("\n");
+            assertTrue(Pattern.matches("io\\.safealloc\\.demo +12 +3 +1124 +1\\.1 KiB +1000 B +1 +1\\.0 KiB", lines[1]),
+                    lines[1]);
+            assertEquals("total: 3 allocations, 1.1 KiB (1124 bytes) in 1 bundle (1 open arena holds 1.0 KiB (1024 "
+                    + "bytes) of it)", lines[2]);
+        }
     }
 
     @Test

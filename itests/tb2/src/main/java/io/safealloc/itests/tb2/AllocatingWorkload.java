@@ -1,5 +1,6 @@
 package io.safealloc.itests.tb2;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -29,6 +30,10 @@ import io.safealloc.api.MemoryAllocationException;
  * tb2's memory (and the closing of its allocator view). The worker ends by itself: it makes no call
  * once it has seen the signal, and stops at the first {@code IllegalStateException} (a closed view).
  *
+ * <p>About one call in eight is an arena round instead: a confined or a shared arena from the
+ * service, one to four blocks allocated and written in it, closed (try-with-resources, so an arena
+ * that tb2's stop closed or revoked meanwhile is still closed and freed by the worker).
+ *
  * <p>Everything goes to the stress test's sink, a {@code Consumer} service with
  * {@code safealloc.stress=sink}; only JDK types cross, since the two bundles share no class of their
  * own:
@@ -51,7 +56,7 @@ public class AllocatingWorkload {
     /** Report keys. */
     static final String DONE = "tb2.done", SLOPPY = "tb2.sloppy", RESIZES = "tb2.resizes",
             RESIZES_FAILED = "tb2.resizes.failed", RACED_ALLOC = "tb2.raced.rAlloc",
-            RACED_REALLOC = "tb2.raced.rRealloc", RACED_FREE = "tb2.raced.rFree";
+            RACED_REALLOC = "tb2.raced.rRealloc", RACED_FREE = "tb2.raced.rFree", ARENAS = "tb2.arenas";
 
     private static final double LOG_MAX_SIZE = Math.log(256 * 1024);
     private static final int MAX_HELD = 16;
@@ -106,6 +111,7 @@ public class AllocatingWorkload {
         private volatile boolean stopSignal;
         private long resizes;
         private long resizesFailed;
+        private long arenas;
         private final long[] raced = new long[3];
 
         private static final int ALLOC = 0, REALLOC = 1, FREE = 2;
@@ -130,9 +136,12 @@ public class AllocatingWorkload {
                     int choice = random.nextInt(4);
                     int kind = held.isEmpty() || held.size() < MAX_HELD && choice < 2 ? ALLOC
                             : choice == 2 ? REALLOC : FREE;
+                    boolean arenaRound = random.nextInt(8) == 0;
                     Throwable thrown = null;
                     try {
-                        switch (kind) {
+                        if (arenaRound) {
+                            arenaRound(random);
+                        } else switch (kind) {
                             case ALLOC -> held.add(touch(allocator.rAlloc(size(random))));
                             case REALLOC -> {
                                 int i = random.nextInt(held.size());
@@ -151,7 +160,7 @@ public class AllocatingWorkload {
                     }
                     // Read once, right after the call: the call and its exception are classified alike.
                     boolean afterStop = stopSignal;
-                    if (afterStop && sloppy) {
+                    if (afterStop && sloppy && !arenaRound) {
                         // In flight when a sloppy stop was signalled: it may overlap the release of
                         // tb2's memory. (A polite stop releases only after this thread has ended.)
                         raced[kind]++;
@@ -166,7 +175,17 @@ public class AllocatingWorkload {
                 // Whatever is still held stays allocated: released (and reported as a leak) when tb2 stops.
             } finally {
                 sink.accept(Map.of(DONE, 1L, SLOPPY, sloppy ? 1L : 0L, RESIZES, resizes, RESIZES_FAILED, resizesFailed,
-                        RACED_ALLOC, raced[ALLOC], RACED_REALLOC, raced[REALLOC], RACED_FREE, raced[FREE]));
+                        RACED_ALLOC, raced[ALLOC], RACED_REALLOC, raced[REALLOC], RACED_FREE, raced[FREE], ARENAS, arenas));
+            }
+        }
+
+        /** Blocks die with their arena: an arena's bytes are back when it closes, whatever happened. */
+        private void arenaRound(SplittableRandom random) {
+            arenas++;
+            try (Arena arena = random.nextBoolean() ? allocator.confinedArena() : allocator.sharedArena()) {
+                for (int blocks = 1 + random.nextInt(4); blocks > 0; blocks--) {
+                    touch(arena.allocate(size(random) / 4 + 1));
+                }
             }
         }
 

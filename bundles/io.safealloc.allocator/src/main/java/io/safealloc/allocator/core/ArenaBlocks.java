@@ -1,0 +1,131 @@
+package io.safealloc.allocator.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * What one arena holds: the blocks it took from {@code malloc} (addresses and sizes in one growing
+ * {@code long[]}: no entry in the live table, no object per block), and the figures of the
+ * allocations it handed out (a confined arena carves small ones from its malloc'd chunks, so the
+ * two differ). {@link #freeAll} frees the malloc'd blocks and credits the owner's account in one step
+ * (bytes and frees in bulk).
+ *
+ * <p>Thread-safety: {@link #add} is called by one thread at a time (the confined arena's owner, or
+ * a shared arena under its lock). {@link #freeAll} is never called by two threads at once, so a
+ * flag (no compare-and-set) keeps it to one run: a shared arena's lock lets one close through; a
+ * confined arena is freed by its own thread, by a release once that thread has ended, or by the
+ * cleaner once nothing can reach the arena (so its thread cannot be closing it). The figures read by
+ * {@link #count()} and {@link #bytes()} from other threads are weakly consistent (a holdings scan).
+ */
+final class ArenaBlocks implements Runnable {
+
+    private static final VarHandle FREED;
+    private static final VarHandle BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FREED = lookup.findVarHandle(ArenaBlocks.class, "freed", boolean.class);
+            BYTES = lookup.findVarHandle(ArenaBlocks.class, "bytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Arenas arenas;
+    private final Account account;
+    // What was taken from malloc: the first block in two fields (an arena of one chunk allocates no
+    // array), the others as address, size, address, size, ...
+    private long firstAddress;
+    private long firstSize;
+    private long[] more;
+    private int malloced;
+    /** Allocations handed out, and their accounted bytes. */
+    private int count;
+    private long bytes;
+    private long largest;
+    @SuppressWarnings("unused") // through FREED
+    private boolean freed;
+
+    ArenaBlocks(Arenas arenas, Account account) {
+        this.arenas = arenas;
+        this.account = account;
+    }
+
+    /** A block taken from malloc, freed when the arena closes. */
+    void add(long address, long size) {
+        if (malloced == 0) {
+            firstAddress = address;
+            firstSize = size;
+        } else {
+            int i = (malloced - 1) * 2;
+            if (more == null) {
+                more = new long[8];
+            } else if (i == more.length) {
+                more = Arrays.copyOf(more, i * 2);
+            }
+            more[i] = address;
+            more[i + 1] = size;
+        }
+        malloced = malloced + 1;
+    }
+
+    /** An allocation handed out (booked to the owner already). */
+    void book(long accounted) {
+        count = count + 1;
+        if (accounted > largest) {
+            largest = accounted;
+        }
+        BYTES.setOpaque(this, bytes + accounted);
+    }
+
+    /** @return the largest block (weakly consistent from another thread) */
+    long largest() {
+        return largest;
+    }
+
+    /** @return blocks held (weakly consistent from another thread) */
+    int count() {
+        return count;
+    }
+
+    /** @return accounted bytes held (weakly consistent from another thread) */
+    long bytes() {
+        return (long) BYTES.getOpaque(this);
+    }
+
+    boolean isFreed() {
+        return (boolean) FREED.getVolatile(this);
+    }
+
+    /**
+     * Frees every block and credits the owner: the caller's ledger counts the frees and takes back
+     * the bytes in one step. Only the first call does anything (calls never overlap: see above).
+     *
+     * @return whether this call freed them
+     */
+    boolean freeAll() {
+        if ((boolean) FREED.getAcquire(this)) {
+            return false;
+        }
+        FREED.setRelease(this, true); // before the frees: the registry skips the arena from now on
+        if (malloced > 0) {
+            arenas.free(firstAddress, firstSize);
+        }
+        for (int i = 0; i < (malloced - 1) * 2; i += 2) {
+            arenas.free(more[i], more[i + 1]);
+        }
+        arenas.credit(account, count, bytes);
+        more = null;
+        return true;
+    }
+
+    /** The cleaner's action: an orphaned arena became unreachable with its blocks. */
+    @Override
+    public void run() {
+        if (freeAll()) {
+            arenas.freedByCleaner(account, count, bytes);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.safealloc.allocator.core;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A shared SafeAlloc arena, like {@link Arena#ofShared()}: any thread may allocate from it, access
+ * its segments and close it. The block list is guarded by this arena's lock (held for the list only,
+ * never while {@code malloc} or the handlers run). Closing pays what closing the JDK's shared arena
+ * pays (a handshake with every thread, so that none is still accessing a segment), plus one
+ * {@code free} per block.
+ */
+final class SharedSafeArena extends SafeArena {
+
+    /** Guarded by this. */
+    private boolean closed;
+    /** Closed by the release of its owner (guarded by this). */
+    private boolean released;
+
+    SharedSafeArena(Arenas arenas, Account account) {
+        super(arenas, account, Arena.ofShared());
+    }
+
+    @Override
+    MemorySegment allocateChecked(long byteSize, long byteAlignment) {
+        synchronized (this) {
+            if (closed) {
+                throw closedAlready("allocate");
+            }
+        }
+        long address = arenas.allocate(account, byteSize, byteAlignment);
+        long accounted = Arenas.accounted(byteSize, byteAlignment);
+        MemorySegment segment = null;
+        synchronized (this) {
+            if (!closed) {
+                blocks.add(address, Math.max(accounted, 1));
+                blocks.book(accounted);
+                segment = segment(address, byteSize);
+            }
+        }
+        if (segment != null) {
+            return zeroed(segment); // a close meanwhile makes this throw, as any access would
+        }
+        arenas.discard(account, address, accounted); // closed while malloc ran
+        synchronized (this) {
+            throw closedAlready("allocate");
+        }
+    }
+
+    /** Guarded by this. */
+    private IllegalStateException closedAlready(String what) {
+        return released ? arenas.revoked(account)
+                : new IllegalStateException(what + ": this SafeAlloc arena is already closed");
+    }
+
+    /** Closes and frees. After the owner (bundle) stopped, the release closed it: this does nothing. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            if (closed) {
+                throw closedAlready("close");
+            }
+            scope.close(); // throws (nothing changed) while a native call holds one of its segments
+            closed = true;
+        }
+        blocks.freeAll();
+    }
+
+    @Override
+    ArenaLeak closeForRelease() {
+        int count;
+        long bytes;
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            count = blocks.count();
+            bytes = blocks.bytes();
+            try {
+                scope.close();
+            } catch (IllegalStateException inUse) {
+                return new ArenaLeak(count, bytes, false);
+            }
+            closed = true;
+            released = true;
+        }
+        blocks.freeAll();
+        return new ArenaLeak(count, bytes, true);
+    }
+}

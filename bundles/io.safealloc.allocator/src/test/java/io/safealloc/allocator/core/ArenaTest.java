@@ -1,0 +1,446 @@
+package io.safealloc.allocator.core;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import io.safealloc.api.Budget;
+import io.safealloc.api.BundleStats;
+import io.safealloc.api.Cause;
+import io.safealloc.api.Holding;
+import io.safealloc.api.MemEvent;
+import io.safealloc.api.MemoryAllocationException;
+import io.safealloc.api.Recovery;
+
+/** The service as a SegmentAllocator, and its confined and shared arenas. */
+class ArenaTest {
+
+    private final RecordingLogger log = new RecordingLogger();
+    private final List<Leaks> released = new ArrayList<>();
+    private SafeAllocator allocator;
+    private OwnerView view;
+
+    @BeforeEach
+    void setUp() {
+        allocator = allocator(Safety.FAST);
+        view = allocator.open(new Owner(7, "tb"));
+    }
+
+    private SafeAllocator allocator(Safety safety) {
+        SafeAllocator a = SafeAllocator.builder().logger(log)
+                .config(AllocatorConfig.DEFAULTS.withDefaultRecovery(Recovery.FAIL).withSafety(safety))
+                .abortAction((e, code) -> { throw new AssertionError("no abort expected"); })
+                .build();
+        a.addObserver(new AllocatorObserver() {
+            @Override
+            public void released(Leaks leaks) {
+                released.add(leaks);
+            }
+        });
+        return a;
+    }
+
+    @AfterEach
+    void tearDown() {
+        view.close();
+    }
+
+    private BundleStats tb() {
+        return allocator.stats().bundles().stream().filter(b -> b.bundleName().equals("tb")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theServiceIsASegmentAllocatorFreedWithRFree() {
+        MemorySegment text = view.allocateFrom("hello");
+        assertEquals("hello", text.getString(0));
+        assertEquals(6, tb().bytesInUse());
+        MemorySegment longs = view.allocate(JAVA_LONG, 4);
+        assertEquals(32, longs.byteSize());
+        assertEquals(38, tb().bytesInUse());
+        view.rFree(text);
+        view.rFree(longs);
+        assertEquals(0, tb().bytesInUse());
+        assertEquals(tb().allocations(), tb().frees());
+    }
+
+    @Test
+    void aLargeAlignmentIsHonouredAndAccountedPadded() {
+        MemorySegment page = view.allocate(100, 4096);
+        assertEquals(0, page.address() % 4096);
+        assertEquals(100, page.byteSize());
+        assertEquals(0, page.get(JAVA_LONG, 0)); // over-aligned blocks are zeroed
+        assertEquals(4096, tb().bytesInUse());
+        view.rFree(page);
+        assertEquals(0, tb().bytesInUse());
+    }
+
+    @Test
+    void badRequestsAreRejectedBeforeAnything() {
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> view.allocate(-1, 8));
+        assertEquals("allocate: size must be >= 0, was -1", size.getMessage());
+        IllegalArgumentException alignment = assertThrows(IllegalArgumentException.class, () -> view.allocate(8, 3));
+        assertEquals("allocate: alignment must be a power of two, was 3", alignment.getMessage());
+        try (Arena arena = view.confinedArena()) {
+            assertThrows(IllegalArgumentException.class, () -> arena.allocate(8, 0));
+            assertThrows(IllegalArgumentException.class, () -> arena.allocate(-8, 8));
+        }
+        assertEquals(0, tb().allocations());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Safety.class)
+    void closingAConfinedArenaFreesEverythingAndInvalidatesEverySegment(Safety safety) {
+        SafeAllocator a = allocator(safety);
+        OwnerView v = a.open(new Owner(8, "modes"));
+        Arena arena = v.confinedArena();
+        MemorySegment ints = arena.allocate(JAVA_INT, 16);
+        MemorySegment slice = ints.asSlice(8, 8);
+        MemorySegment text = arena.allocateFrom("x".repeat(99));
+        assertEquals(0, ints.get(JAVA_INT, 60)); // zero-initialised, as the JDK's arenas
+        assertEquals(164, a.stats().bytesInUse());
+        assertEquals(2, a.stats().liveAllocations());
+        assertSame(arena.scope(), ints.scope());
+        arena.close();
+        assertEquals(0, a.stats().bytesInUse());
+        assertEquals(0, a.stats().liveAllocations());
+        assertFalse(ints.scope().isAlive());
+        assertThrows(IllegalStateException.class, () -> ints.get(JAVA_INT, 0));
+        assertThrows(IllegalStateException.class, () -> slice.get(JAVA_INT, 0));
+        assertThrows(IllegalStateException.class, () -> text.getString(0));
+        v.close();
+    }
+
+    @Test
+    void anArenaSegmentIsNotRFreedNorResized() {
+        try (Arena arena = view.sharedArena()) {
+            MemorySegment s = arena.allocate(64);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> view.rFree(s));
+            assertEquals(String.format("rFree: the segment at 0x%x belongs to a SafeAlloc arena, which owns it: it is "
+                    + "freed when the arena closes; nothing was changed", s.address()), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> view.rRealloc(s, 128));
+            assertEquals(64, tb().bytesInUse());
+            s.set(JAVA_LONG, 0, 42); // still valid: nothing was freed
+        }
+        assertEquals(0, tb().bytesInUse());
+    }
+
+    @Test
+    void closeTwiceAllocateAfterCloseAndCloseFromAnotherThreadAreRejected() throws Exception {
+        Arena confined = view.confinedArena();
+        confined.allocate(32);
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                confined.close();
+            } catch (Throwable t) {
+                fromOther.set(t);
+            }
+        });
+        other.start();
+        other.join();
+        assertTrue(fromOther.get() instanceof WrongThreadException, String.valueOf(fromOther.get()));
+        assertEquals("close: this SafeAlloc arena is confined to thread " + Thread.currentThread().getName()
+                + "; nothing was freed", fromOther.get().getMessage());
+        assertEquals(32, tb().bytesInUse()); // nothing freed by the refused close
+        confined.close();
+        IllegalStateException twice = assertThrows(IllegalStateException.class, confined::close);
+        assertEquals("close: this SafeAlloc arena is already closed", twice.getMessage());
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> confined.allocate(8));
+        assertEquals("allocate: this SafeAlloc arena is already closed", late.getMessage());
+
+        Arena shared = view.sharedArena();
+        shared.allocate(16);
+        shared.close();
+        assertThrows(IllegalStateException.class, shared::close);
+        assertThrows(IllegalStateException.class, () -> shared.allocate(8));
+        assertEquals(0, tb().bytesInUse());
+        assertEquals(tb().allocations(), tb().frees());
+    }
+
+    @Test
+    void theMessagesOfTheCatalogue() throws Exception {
+        Arena confined = view.confinedArena();
+        MemorySegment s = confined.allocate(16);
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        Thread other = Thread.ofPlatform().name("other").start(() -> {
+            try {
+                confined.allocate(8);
+            } catch (Throwable t) {
+                fromOther.set(t);
+            }
+        });
+        other.join();
+        assertTrue(fromOther.get() instanceof WrongThreadException, String.valueOf(fromOther.get()));
+        assertEquals("allocate: this SafeAlloc arena is confined to thread " + Thread.currentThread().getName()
+                + " (use a shared arena to allocate from several threads)", fromOther.get().getMessage());
+        confined.close();
+        IllegalStateException access = assertThrows(IllegalStateException.class, () -> s.get(JAVA_INT, 0));
+        assertEquals("Already closed", access.getMessage()); // the JDK's own scope check
+        IllegalArgumentException free = assertThrows(IllegalArgumentException.class, () -> view.rFree(s));
+        assertEquals(String.format("rFree: the segment at 0x%x belongs to an Arena that is closed, not to this allocator "
+                + "(the arena freed it when it closed); nothing was changed", s.address()), free.getMessage());
+        assertEquals(0, tb().bytesInUse());
+        assertEquals("the allocator view of tb [7] is closed (the bundle released the service); nothing was allocated",
+                assertThrows(IllegalStateException.class, () -> {
+                    OwnerView gone = allocator.open(new Owner(7, "tb"));
+                    gone.close();
+                    gone.confinedArena();
+                }).getMessage());
+    }
+
+    @Test
+    void aSharedArenaTakesAllocationsFromManyThreadsAndOneClose() throws Exception {
+        Arena shared = view.sharedArena();
+        int threads = 4;
+        int each = 500;
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    shared.allocate(24).set(JAVA_LONG, 0, i);
+                }
+                done.countDown();
+            });
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertEquals(threads * each * 24L, tb().bytesInUse());
+        assertEquals(threads * each, tb().liveAllocations());
+        Holding h = view.holdings().getFirst();
+        assertEquals(1, h.openArenas());
+        assertEquals(threads * each * 24L, h.arenaBytes());
+        assertEquals(threads * each, h.count()); // the arena's blocks are live allocations
+        assertEquals(threads * each * 24L, h.bytes());
+        assertEquals(24, h.largest());
+        shared.close();
+        assertEquals(0, tb().bytesInUse());
+        assertEquals(tb().allocations(), tb().frees());
+        assertTrue(view.holdings().isEmpty());
+    }
+
+    @Test
+    void theQuotaAndTheHandlersApplyToEveryArenaAllocation() {
+        allocator.setQuota("tb", 1000);
+        List<MemEvent> asked = new ArrayList<>();
+        allocator.setMemHandler(event -> {
+            asked.add(event);
+            return Recovery.DEFER;
+        });
+        try (Arena arena = view.confinedArena()) {
+            arena.allocate(600);
+            MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> arena.allocate(600));
+            assertEquals(Cause.LIMIT, e.event().cause());
+            assertEquals(Budget.BUNDLE, e.event().budget());
+            assertEquals(1, asked.size());
+            assertEquals(600, asked.getFirst().size());
+            assertEquals(600, tb().bytesInUse()); // the refused block booked nothing
+            arena.allocate(400); // exactly up to the quota
+            assertEquals(1000, tb().bytesInUse());
+        }
+        assertEquals(0, tb().bytesInUse());
+    }
+
+    @Test
+    void aRetryDecisionLetsTheArenaAllocationSucceed() {
+        allocator.setQuota("tb", 100);
+        Arena[] arena = {view.confinedArena()};
+        MemorySegment first = arena[0].allocate(80);
+        allocator.setMemHandler(event -> {
+            allocator.setQuota("tb", 1000); // what a handler that frees or raises a limit achieves
+            return Recovery.RETRY;
+        });
+        MemorySegment second = arena[0].allocate(80);
+        assertEquals(160, tb().bytesInUse());
+        assertTrue(first.scope().isAlive() && second.scope().isAlive());
+        arena[0].close();
+        assertEquals(0, tb().bytesInUse());
+    }
+
+    @Test
+    void anOwnerClosingWithOpenArenasClosesThemAndReportsThemAsLeaks() throws Exception {
+        OwnerView stopping = allocator.open(new Owner(9, "stopping"));
+        Arena shared = stopping.sharedArena();
+        MemorySegment s = shared.allocate(100);
+        stopping.rAlloc(10);
+        // A confined arena whose thread has ended: freed at once.
+        AtomicReference<MemorySegment> fromEnded = new AtomicReference<>();
+        Thread ended = Thread.ofPlatform().start(() -> fromEnded.set(stopping.confinedArena().allocate(50)));
+        ended.join();
+        List<Holding> held = allocator.holdings().stream().filter(h -> h.bundleName().equals("stopping")).toList();
+        assertEquals(2, held.getFirst().openArenas());
+        assertEquals(150, held.getFirst().arenaBytes());
+        assertEquals(3, held.getFirst().count());
+        assertEquals(160, held.getFirst().bytes());
+
+        Leaks leaks = stopping.release();
+        assertEquals(3, leaks.count());
+        assertEquals(160, leaks.bytes());
+        assertEquals(2, leaks.arenas());
+        assertEquals(150, leaks.arenaBytes());
+        assertEquals(List.of(leaks), released);
+        assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> shared.allocate(8));
+        assertEquals("this SafeAlloc arena was closed because " + stopping.owner() + " stopped; its memory is freed",
+                late.getMessage());
+        shared.close(); // closed by the stop already: a try-with-resources still gets through
+        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        assertTrue(log.contains("2 open arenas (150 bytes)"), log.lines.toString());
+    }
+
+    @Test
+    void aConfinedArenaWhoseThreadRunsOnIsFreedAtItsNextUse() throws Exception {
+        OwnerView stopping = allocator.open(new Owner(10, "running"));
+        CountDownLatch opened = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<Throwable> afterStop = new AtomicReference<>();
+        AtomicReference<Boolean> stillValid = new AtomicReference<>();
+        Thread worker = Thread.ofPlatform().start(() -> {
+            Arena arena = stopping.confinedArena();
+            MemorySegment s = arena.allocate(70);
+            opened.countDown();
+            try {
+                stopped.await();
+                s.set(JAVA_LONG, 0, 1); // the release could not free it under this running thread
+                stillValid.set(true);
+                arena.allocate(8);
+            } catch (Throwable t) {
+                afterStop.set(t);
+            }
+            arena.close(); // closed because the owner stopped: nothing to do, no exception
+            try {
+                s.get(JAVA_LONG, 0);
+            } catch (IllegalStateException closed) {
+                stillValid.set(false);
+            }
+        });
+        assertTrue(opened.await(10, TimeUnit.SECONDS));
+        Leaks leaks = stopping.release();
+        assertEquals(1, leaks.arenas());
+        assertEquals(70, leaks.arenaBytes());
+        assertEquals(70, allocator.stats().bytesInUse()); // still held: freed by the thread's next use
+        stopped.countDown();
+        worker.join();
+        assertTrue(afterStop.get() instanceof IllegalStateException, String.valueOf(afterStop.get()));
+        assertEquals("this SafeAlloc arena was closed because " + stopping.owner() + " stopped; its memory is freed",
+                afterStop.get().getMessage());
+        assertEquals(false, stillValid.get());
+        assertEquals(0, allocator.stats().bytesInUse());
+    }
+
+    @Test
+    void anOwnerReleasedOnItsArenasOwnThreadClosesItThere() {
+        OwnerView self = allocator.open(new Owner(12, "self"));
+        Arena arena = self.confinedArena();
+        MemorySegment s = arena.allocate(40);
+        Leaks leaks = self.release();
+        assertEquals(1, leaks.arenas());
+        assertEquals(40, leaks.arenaBytes());
+        assertEquals(0, allocator.stats().bytesInUse()); // freed at once: this thread is the arena's
+        assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
+        arena.close(); // closed by the release: nothing to do, no exception
+    }
+
+    @Test
+    void smallBlocksAreCarvedFromChunksDistinctZeroedAndAccountedAsAsked() {
+        FlakyBackend backend = new FlakyBackend();
+        SafeAllocator a = TestAllocators.failing(backend, Safety.FAST);
+        a.setQuota("carver", 100_000);
+        OwnerView v = a.open(new Owner(13, "carver"));
+        List<MemorySegment> blocks = new ArrayList<>();
+        long booked = 0;
+        try (Arena arena = v.confinedArena()) {
+            for (int i = 0; i < 200; i++) { // 1..50 bytes: several chunks
+                long size = 1 + i % 50;
+                MemorySegment s = arena.allocate(size);
+                assertEquals(0, s.address() % 16);
+                for (long b = 0; b < size; b++) {
+                    assertEquals(0, s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b));
+                }
+                s.fill((byte) (i + 1));
+                blocks.add(s);
+                booked += size;
+            }
+            for (int i = 0; i < blocks.size(); i++) { // no block overlaps another: each kept its own bytes
+                MemorySegment s = blocks.get(i);
+                for (long b = 0; b < s.byteSize(); b++) {
+                    assertEquals((byte) (i + 1), s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b));
+                }
+            }
+            assertEquals(booked, a.stats().bytesInUse()); // what was asked for, not the chunks
+            assertEquals(200, a.stats().liveAllocations());
+            // A chunk malloc that fails is a FAIL decided by the handlers, nothing booked.
+            int freesBefore = backend.frees.get();
+            backend.failNext(1);
+            long bookedNow = booked;
+            for (int i = 0; i < 300 && a.stats().failures().get(Cause.FAIL) == 0; i++) { // until a new chunk is due
+                try {
+                    arena.allocate(500);
+                    bookedNow += 500;
+                } catch (MemoryAllocationException e) {
+                    assertEquals(Cause.FAIL, e.cause());
+                }
+            }
+            assertEquals(1, a.stats().failures().get(Cause.FAIL));
+            assertEquals(bookedNow, a.stats().bytesInUse());
+            assertEquals(freesBefore, backend.frees.get());
+            // The quota is exact for carved blocks too: up to the byte.
+            for (long room = 100_000 - bookedNow; room > 0; room -= Math.min(512, room)) {
+                arena.allocate(Math.min(512, room));
+            }
+            assertEquals(100_000, a.stats().bytesInUse());
+            MemoryAllocationException over = assertThrows(MemoryAllocationException.class, () -> arena.allocate(1));
+            assertEquals(Cause.LIMIT, over.cause());
+            assertEquals(100_000, a.stats().bytesInUse());
+        }
+        assertEquals(0, a.stats().bytesInUse());
+        assertEquals(0, a.stats().liveAllocations());
+        v.close();
+    }
+
+    @Test
+    void noArenaOpensOnAClosedView() {
+        OwnerView closed = allocator.open(new Owner(11, "gone"));
+        closed.close();
+        assertThrows(IllegalStateException.class, closed::confinedArena);
+        assertThrows(IllegalStateException.class, closed::sharedArena);
+        assertThrows(IllegalStateException.class, () -> closed.allocate(8, 8));
+    }
+
+    @Test
+    void manyArenasOpenAndClosedInAnyOrderLeaveOnlyTheOpenOnesListed() {
+        List<Arena> open = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Arena a = i % 3 == 0 ? view.sharedArena() : view.confinedArena();
+            a.allocate(8);
+            open.add(a);
+            if (i % 2 == 1) {
+                open.remove(open.size() / 2).close(); // out of order
+            }
+        }
+        Holding h = view.holdings().getFirst();
+        assertEquals(open.size(), h.openArenas());
+        assertEquals(open.size() * 8L, h.arenaBytes());
+        assertEquals(open.size() * 8L, tb().bytesInUse());
+        open.forEach(Arena::close);
+        assertEquals(0, tb().bytesInUse());
+        assertTrue(view.holdings().isEmpty());
+    }
+}
