@@ -39,7 +39,18 @@ final class SharedSafeArena extends SafeArena {
             }
         }
         if (segment != null) {
-            return zeroed(segment); // a close meanwhile makes this throw, as any access would
+            try {
+                return zeroed(segment); // a close meanwhile makes this throw, as any access would
+            } catch (IllegalStateException closedMeanwhile) {
+                synchronized (this) {
+                    if (released) { // the owner's stop closed it: say so, as every later call does
+                        IllegalStateException revoked = arenas.revoked(account);
+                        revoked.initCause(closedMeanwhile);
+                        throw revoked;
+                    }
+                }
+                throw closedMeanwhile;
+            }
         }
         arenas.discard(account, address, accounted); // closed while malloc ran
         synchronized (this) {
