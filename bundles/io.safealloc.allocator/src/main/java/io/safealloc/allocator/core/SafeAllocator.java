@@ -158,7 +158,8 @@ public final class SafeAllocator {
     private void applyLimit() {
         long base = limitPolicy.auto() ? autoLimit.limit() : requested.limit();
         int percent = pressure.config().shrinkPercent();
-        long effective = shrinking && base > 0 && percent < 100 ? Math.max(1, base / 100 * percent) : base;
+        long effective = !shrinking || base == 0 || percent == 100 ? base
+                : Math.max(1, base <= Long.MAX_VALUE / 100 ? base * percent / 100 : base / 100 * percent);
         long before = engine.config().limit();
         engine.configure(requested.withLimit(effective));
         if (effective != before) {

@@ -23,9 +23,9 @@ import io.safealloc.api.PressureSource;
  * {@code MemoryMXBean}), and after every garbage collection (the collectors' notifications, which
  * is how a fall back below a level is seen: the JVM has no "below threshold" notification). The
  * thresholds follow the level: at NORMAL they are armed at the high percentage, from HIGH on at the
- * critical one. The pools measured are those that support usage thresholds (the old generation:
- * "G1 Old Gen", "Tenured Gen", ...; the young pools are emptied by every collection and would only
- * flap).
+ * critical one. The thresholds are set on the pools that support them (the old generation: "G1
+ * Old Gen", "Tenured Gen", ...); the figure is the fuller of that pool and the whole heap, measured
+ * on those notifications only (see {@link #measure()}).
  *
  * <p>Notifications arrive on a JVM thread; {@code onNotification} must hand them on at once.
  * Thresholds are set on the monitor's thread. The thresholds are the JVM's, one per pool: a second
@@ -77,7 +77,13 @@ public final class HeapProbe implements Probe {
         return PressureSource.HEAP;
     }
 
-    /** The fullest pool decides. */
+    /**
+     * The fuller of two figures: the whole heap against its maximum, and the fullest old-generation
+     * pool against its own. The heap is measured only when the JVM notifies (a threshold crossed,
+     * a collection ended), that is right after a collection, when what is used is what is live: a
+     * collector that keeps most objects young (G1 with a small heap) fills the whole heap long
+     * before its old generation reaches a threshold.
+     */
     @Override
     public Measurement measure() {
         MemoryPoolMXBean fullest = null;
@@ -93,9 +99,17 @@ public final class HeapProbe implements Probe {
                 worst = u;
             }
         }
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long heapMax = max(heap);
+        Measurement whole = Measurement.of(heap.getUsed(), heapMax, PressureLevel.NORMAL,
+                "heap: used " + heap.getUsed() + " of max " + heapMax + "; pool '" + fullest.getName() + "' "
+                        + worst.getUsed() + " of " + max(worst));
+        if (whole.percent() >= worstPercent) {
+            return whole;
+        }
         return Measurement.of(worst.getUsed(), max(worst), PressureLevel.NORMAL,
                 "heap pool '" + fullest.getName() + "': used " + worst.getUsed() + " of max " + max(worst)
-                        + " (usage threshold " + fullest.getUsageThreshold() + ")");
+                        + "; heap " + heap.getUsed() + " of " + heapMax);
     }
 
     /** A pool without a maximum of its own can grow to the heap's. */
