@@ -217,8 +217,8 @@ record Settings(AllocatorConfig config, int abortTimeoutSeconds, LimitPolicy lim
         }
         try {
             E chosen = Enum.valueOf(type, value.toString().trim().toUpperCase(Locale.ROOT));
-            if (type == Recovery.class && key.equals(AllocatorConstants.DEFAULT_RECOVERY) && chosen != Recovery.ABORT
-                    && chosen != Recovery.FAIL) {
+            boolean pressure = key.equals(AllocatorConstants.PRESSURE_RECOVERY);
+            if (type == Recovery.class && chosen != Recovery.ABORT && chosen != (pressure ? Recovery.DEFER : Recovery.FAIL)) {
                 throw new IllegalArgumentException();
             }
             return chosen;
