@@ -36,8 +36,9 @@ record Event(Cause cause, long size, long bytesInUse, long limit, Budget budget,
     String describe() {
         StringBuilder b = new StringBuilder();
         if (reading != null) {
-            return b.append("memory pressure ").append(reading.source()).append(' ').append(previousPressureLevel)
-                    .append(" -> ").append(reading.describe()).append("; allocator: ").append(bytesInUse)
+            return b.append(reading.source()).append(' ').append(previousPressureLevel).append(" -> ")
+                    .append(reading.describe().substring(reading.source().name().length() + 1))
+                    .append("; allocator: ").append(bytesInUse)
                     .append(" bytes in use").append(limit == 0 ? ", no limit" : " of limit " + limit).append(", attempt ")
                     .append(attempt).toString();
         }

@@ -184,7 +184,8 @@ public final class SafeAllocator {
             shrinking = shrink;
             applyLimit();
             if (shrinkChanged && pressure.config().shrinkPercent() < 100) {
-                log.log(System.Logger.Level.WARNING, "container pressure {0}: limit in force {1} bytes{2}", reading.level(),
+                log.log(shrink ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                        "container pressure {0}: limit in force {1} bytes{2}", reading.level(),
                         String.valueOf(engine.config().limit()), shrink ? " (" + pressure.config().shrinkPercent()
                                 + " % of the configured one until the pressure eases)" : " (the configured one again)");
             }

@@ -122,9 +122,9 @@ class PressureTest {
         assertEquals(CRITICAL, normal.previousPressureLevel());
         assertNull(handler.seen.poll(100, TimeUnit.MILLISECONDS), "one event per crossing, not per measurement");
         assertEquals(3, allocator.stats().failures().get(Cause.PRESSURE), "counted in the global figures");
-        assertTrue(log.contains("WARNING Memory pressure: memory pressure CONTAINER NORMAL -> CONTAINER HIGH 86.0 %"),
+        assertTrue(log.contains("WARNING Memory pressure: CONTAINER NORMAL -> HIGH 86.0 % (thresholds 85 / 95 %): cgroup v2"),
                 log.lines.toString());
-        assertTrue(log.contains("INFO Memory pressure eased: memory pressure CONTAINER CRITICAL -> CONTAINER NORMAL"));
+        assertTrue(log.contains("INFO Memory pressure eased: CONTAINER CRITICAL -> NORMAL 10.0 %"));
     }
 
     @Test
@@ -145,7 +145,7 @@ class PressureTest {
         tree.v2Current(100_000);
         assertEquals("high NORMAL", order.poll(10, TimeUnit.SECONDS));
         assertFalse(order.contains("low CRITICAL"), "FAIL ends the walk: " + order);
-        assertFalse(log.contains("CONTAINER HIGH -> CONTAINER CRITICAL"), "nor reaches the default handler");
+        assertFalse(log.contains("CONTAINER HIGH -> CRITICAL"), "nor reaches the default handler");
     }
 
     @Test
@@ -186,7 +186,7 @@ class PressureTest {
     void abortOnlyWhenConfiguredAndOnlyForCritical() throws Exception {
         allocator.configurePressure(container());
         tree.v2Current(990_000);
-        awaitLog("CONTAINER NORMAL -> CONTAINER CRITICAL");
+        awaitLog("CONTAINER NORMAL -> CRITICAL");
         assertTrue(log.contains("default decision DEFER"), log.lines.toString());
         assertFalse(aborted.isDone(), "pressureRecovery is off by default");
 
