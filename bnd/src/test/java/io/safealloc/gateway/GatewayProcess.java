@@ -33,13 +33,13 @@ final class GatewayProcess implements AutoCloseable {
 
     static final Path JAR = Path.of(System.getProperty("safealloc.gateway.jar", "target/gateway.jar"));
     static final Path WORK = Path.of(System.getProperty("safealloc.gateway.work", "target/it-work"));
-    /** The embedded defaults, as checked in (bnd/gateway-defaults.json). */
     /**
      * The budget the embedded defaults' {@code limit=auto} derives: it depends on the machine
      * (its memory or container limit, less the test JVM's -Xmx128m twice and the reserve).
      */
     static final String AUTO_BUDGET = "budget \\d+\\.\\d [MGT]iB";
 
+    /** The embedded defaults, as checked in (bnd/gateway-defaults.json). */
     static final Path DEFAULTS = Path.of(System.getProperty("safealloc.gateway.defaults", "gateway-defaults.json"));
     /** The banner the gateway bundle prints once the gateway has settled. */
     static final Pattern READY = Pattern.compile("SafeAlloc gateway ready: (.*)");

@@ -155,8 +155,14 @@ public final class PressureMonitor {
                 thread.shutdown();
                 return;
             }
-            // The first evaluation announces a source already above a threshold at start.
-            thread.scheduleWithFixedDelay(this::pollAll, 0, config.intervalMillis(), TimeUnit.MILLISECONDS);
+            // The first evaluation announces a source already above a threshold at start. The heap is
+            // measured then and on the JVM's notifications only; the others are polled.
+            if (probes.containsKey(PressureSource.HEAP)) {
+                thread.execute(() -> guarded(PressureSource.HEAP));
+            }
+            if (probes.keySet().stream().anyMatch(s -> s != PressureSource.HEAP)) {
+                thread.scheduleWithFixedDelay(this::pollAll, 0, config.intervalMillis(), TimeUnit.MILLISECONDS);
+            }
         }
 
         private Probe open(PressureSource source, SystemFiles files, Thresholds t) throws ProbeUnavailable {
@@ -184,7 +190,9 @@ public final class PressureMonitor {
 
         private void pollAll() {
             for (PressureSource source : PressureSource.values()) {
-                guarded(source);
+                if (source != PressureSource.HEAP) {
+                    guarded(source);
+                }
             }
         }
 
