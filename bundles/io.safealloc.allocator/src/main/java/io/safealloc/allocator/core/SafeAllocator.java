@@ -11,6 +11,7 @@ import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemStats;
 import io.safealloc.api.PressureLevel;
 import io.safealloc.api.PressureReading;
+import io.safealloc.api.PressureSource;
 import io.safealloc.allocator.core.pressure.AutoLimit;
 import io.safealloc.allocator.core.pressure.PressureConfig;
 import io.safealloc.allocator.core.pressure.PressureMonitor;
@@ -51,7 +52,6 @@ public final class SafeAllocator {
     private LimitPolicy limitPolicy = LimitPolicy.FIXED;
     private AutoLimit autoLimit;
     private boolean shrinking;
-    private long containerCapacity = -1;
 
     /** An allocator on libc with {@link AllocatorConfig#DEFAULTS}, ending the process on ABORT. */
     public SafeAllocator() {
@@ -171,12 +171,11 @@ public final class SafeAllocator {
     private void containerMeasured(Reading reading) {
         synchronized (limitLock) {
             boolean shrink = reading.level().compareTo(PressureLevel.HIGH) >= 0;
-            boolean limitChanged = containerCapacity != -1 && reading.capacity() != containerCapacity;
-            containerCapacity = reading.capacity();
-            if (shrink == shrinking && !(limitChanged && limitPolicy.auto())) {
+            boolean limitChanged = limitPolicy.auto() && reading.capacity() != autoLimit.containerLimit();
+            if (shrink == shrinking && !limitChanged) {
                 return;
             }
-            if (limitChanged && limitPolicy.auto()) {
+            if (limitChanged) {
                 autoLimit = AutoLimit.compute(new SystemFiles(pressure.config().root()), limitPolicy.reserve());
                 log.log(System.Logger.Level.INFO, "the container limit changed: " + autoLimit.explanation());
             }
@@ -200,8 +199,9 @@ public final class SafeAllocator {
         decisions.setPressureRecovery(config.recovery());
         pressure.configure(config); // outside limitLock: it waits for the monitor's thread, which may want the lock
         synchronized (limitLock) {
-            containerCapacity = -1;
-            shrinking = false;
+            if (!pressure.config().sources().contains(PressureSource.CONTAINER)) {
+                shrinking = false; // nothing measures the container any more; otherwise its next measurement decides
+            }
             applyLimit();
         }
     }

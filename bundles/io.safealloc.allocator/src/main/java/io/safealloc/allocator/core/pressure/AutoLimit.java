@@ -11,8 +11,10 @@ import java.util.Locale;
  *
  * @param limit the budget in bytes (at least {@link #MINIMUM})
  * @param explanation how it was computed, for the log
+ * @param containerLimit the container limit it was computed from, 0 when there was none (the
+ *     physical memory was used): a container measurement with another limit recomputes it
  */
-public record AutoLimit(long limit, String explanation) {
+public record AutoLimit(long limit, String explanation, long containerLimit) {
 
     /** Below this the computation found nothing left: the budget is this, and the log says so. */
     public static final long MINIMUM = 16L << 20;
@@ -35,7 +37,7 @@ public record AutoLimit(long limit, String explanation) {
                 total = limit;
                 from = "container limit " + mib(limit) + " (cgroup v" + container.cgroup().version() + " "
                         + container.cgroup().directory() + ")";
-                return finish(total, from, reserve, maxHeap, maxDirect);
+                return finish(total, from, reserve, maxHeap, maxDirect, limit);
             }
             noContainer = "the container sets no limit";
         } catch (ProbeUnavailable e) {
@@ -43,18 +45,19 @@ public record AutoLimit(long limit, String explanation) {
         }
         total = physicalMemory(files);
         from = "physical memory " + mib(total) + " (" + noContainer + ")";
-        return finish(total, from, reserve, maxHeap, maxDirect);
+        return finish(total, from, reserve, maxHeap, maxDirect, 0);
     }
 
-    private static AutoLimit finish(long total, String from, long reserve, long maxHeap, long maxDirect) {
+    private static AutoLimit finish(long total, String from, long reserve, long maxHeap, long maxDirect,
+            long containerLimit) {
         long left = total - maxHeap - maxDirect - reserve;
         String sum = from + " - max heap " + mib(maxHeap) + " - max direct memory " + mib(maxDirect) + " - reserve "
                 + mib(reserve);
         if (left < MINIMUM) {
             return new AutoLimit(MINIMUM, "limit=auto: " + sum + " leaves " + mib(left) + ", less than the minimum: "
-                    + mib(MINIMUM) + " (lower -Xmx or -XX:MaxDirectMemorySize, or set a limit)");
+                    + mib(MINIMUM) + " (lower -Xmx or -XX:MaxDirectMemorySize, or set a limit)", containerLimit);
         }
-        return new AutoLimit(left, "limit=auto: " + mib(left) + " = " + sum);
+        return new AutoLimit(left, "limit=auto: " + mib(left) + " = " + sum, containerLimit);
     }
 
     /** {@code MemTotal} of {@code /proc/meminfo}; without it, what the JVM says the machine has. */

@@ -60,7 +60,8 @@ public final class PressureMonitor {
     private final Crossings crossings;
     private final Consumer<Reading> containerWatch;
     private final Map<PressureSource, Reading> readings = new ConcurrentHashMap<>();
-    private PressureConfig config = PressureConfig.OFF;
+    /** Read without the lock: the monitor's own thread reads it (through the allocator) while a reconfiguration waits for that thread. */
+    private volatile PressureConfig config = PressureConfig.OFF;
     private Session session;
 
     /**
@@ -89,7 +90,7 @@ public final class PressureMonitor {
         session.start();
     }
 
-    public synchronized PressureConfig config() {
+    public PressureConfig config() {
         return config;
     }
 
