@@ -74,13 +74,14 @@ public class AllocatorComponent {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         lastValid = new LastValidSettings(context.getDataFile(LAST_VALID_FILE), LOG);
+        // Before the configuration: a pressure source it starts may cross CRITICAL at its first measurement.
+        allocator.setAbortAction(new FrameworkShutdown(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION),
+                () -> abortTimeoutSeconds, LOG));
         try {
             apply(Settings.read(properties), properties, sourceOf(properties));
         } catch (IllegalArgumentException rejected) {
             runLastValid(rejected.getMessage());
         }
-        allocator.setAbortAction(new FrameworkShutdown(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION),
-                () -> abortTimeoutSeconds, LOG));
         this.context = context;
         views = new BundleViews(allocator, LOG);
         context.addBundleListener(views);
