@@ -253,6 +253,16 @@ class PressureTest {
     }
 
     @Test
+    void aContainerSourceThatBreaksWhilePressedGivesTheLimitBack() throws Exception {
+        allocator.configurePressure(container().withShrinkPercent(50));
+        allocator.configure(AllocatorConfig.DEFAULTS.withLimit(64 << 20));
+        tree.v2Current(900_000);
+        await(() -> allocator.config().limit() == 32 << 20, "limit shrunk to 50 %");
+        tree.write("/sys/fs/cgroup/app/memory.current", "gone\n");
+        await(() -> allocator.config().limit() == 64 << 20, "the configured limit once nothing measures the container");
+    }
+
+    @Test
     void limitAutoFollowsTheContainerLimit() throws Exception {
         allocator.configurePressure(container());
         allocator.configure(AllocatorConfig.DEFAULTS, LimitPolicy.auto(0));

@@ -65,8 +65,9 @@ public final class PressureMonitor {
     private Session session;
 
     /**
-     * @param containerWatch told every CONTAINER measurement (on the monitor's thread), for the
-     *     effective limit: must be quick
+     * @param containerWatch told every CONTAINER measurement (on the monitor's thread), and the
+     *     NORMAL, inactive reading of a container source switched off, for the effective limit: must
+     *     be quick
      */
     public PressureMonitor(Logger log, Crossings crossings, Consumer<Reading> containerWatch) {
         this.log = log;
@@ -270,8 +271,12 @@ public final class PressureMonitor {
                 probe.close();
             }
             String message = why instanceof ProbeUnavailable ? why.getMessage() : String.valueOf(why);
-            readings.put(source, Reading.off(source, t, message));
+            Reading off = Reading.off(source, t, message);
+            readings.put(source, off);
             log.log(Level.WARNING, "memory pressure {0}: source off: {1}", source, message);
+            if (source == PressureSource.CONTAINER) {
+                containerWatch.accept(off); // a limit shrunk while it was pressed must not stay shrunk
+            }
         }
 
         void stop() {
