@@ -35,6 +35,12 @@ final class GatewayProcess implements AutoCloseable {
     /** The gateway with HTTP, the Web Console and the SafeAlloc page (gateway-web.bndrun). */
     static final Path WEB_JAR = Path.of(System.getProperty("safealloc.gateway.web.jar", "target/gateway-web.jar"));
     static final Path WORK = Path.of(System.getProperty("safealloc.gateway.work", "target/it-work"));
+    /**
+     * The budget the embedded defaults' {@code limit=auto} derives: it depends on the machine
+     * (its memory or container limit, less the test JVM's -Xmx128m twice and the reserve).
+     */
+    static final String AUTO_BUDGET = "budget \\d+\\.\\d [MGT]iB";
+
     /** The embedded defaults, as checked in (bnd/gateway-defaults.json). */
     static final Path DEFAULTS = Path.of(System.getProperty("safealloc.gateway.defaults", "gateway-defaults.json"));
     /** The banner the gateway bundle prints once the gateway has settled. */

@@ -20,8 +20,13 @@ class ServiceModeIT {
     void startsWithTheEmbeddedDefaultsIdlesAndStopsGracefullyOnSigterm() throws Exception {
         Path work = GatewayProcess.workFolder("service");
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("storage"), List.of(), true)) {
-            assertEquals("budget 64.0 MiB (warn at 85 %), handlers: crash-loop-guard(1000), audit(900), gc(100)",
-                    gateway.awaitReady());
+            // The embedded defaults measure the pressure sources and derive the budget (limit=auto), saying how.
+            gateway.awaitLine("memory pressure: measuring \\d source\\(s\\), polled every 1000 ms: HEAP NORMAL");
+            gateway.awaitLine("limit=auto: .* = (container limit|physical memory) .* - max heap [0-9.]+ MiB - max direct "
+                    + "memory [0-9.]+ MiB - reserve 64\\.0 MiB");
+            String ready = gateway.awaitReady();
+            assertTrue(ready.matches(GatewayProcess.AUTO_BUDGET
+                    + " \\(warn at 85 %\\), handlers: crash-loop-guard\\(1000\\), audit\\(900\\), gc\\(100\\)"), ready);
             System.out.println("gateway ready after " + gateway.millisSinceStart() + " ms (process start to banner)");
 
             // Measured, not synchronised on: the CPU the process uses in two quiet seconds with stdin

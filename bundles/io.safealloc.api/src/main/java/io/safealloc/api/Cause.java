@@ -21,5 +21,20 @@ public enum Cause {
      * The request exceeds the single-allocation cap ({@code maxAllocation}) or cannot be represented
      * (size plus alignment overflows, or exceeds what the allocator can track).
      */
-    TOO_BIG
+    TOO_BIG,
+    /**
+     * Whole-process memory pressure, not an allocation: a {@link PressureSource} (the heap, direct
+     * buffers, the container's memory limit, the system's available memory) crossed a
+     * {@link PressureLevel} upward or fell back below one. {@link MemEvent#pressure()} names the
+     * source, its figures and thresholds; {@link MemEvent#previousPressureLevel()} the level before.
+     * {@link MemEvent#size()} is 0 and no bundle requested anything ({@link MemEvent#bundleId()} is
+     * {@link MemEvent#NO_BUNDLE_ID}). Decisions: {@link Recovery#RETRY} "I freed something, measure
+     * again", {@link Recovery#FAIL} acknowledges (no further handler is asked),
+     * {@link Recovery#DEFER} asks the next handler, {@link Recovery#ABORT} stops the framework
+     * gracefully and ends the process with the abort exit code. Raised on a thread of the allocator
+     * (never an allocating thread), once per crossing, with hysteresis.
+     *
+     * @since 1.1
+     */
+    PRESSURE
 }

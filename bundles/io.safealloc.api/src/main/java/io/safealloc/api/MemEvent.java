@@ -1,6 +1,7 @@
 package io.safealloc.api;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -57,4 +58,23 @@ public interface MemEvent {
      *     that whoever reads the log sees where the memory went
      */
     List<BundleStats> topHolders();
+
+    /**
+     * @return for {@link Cause#PRESSURE}: the measurement of the source that crossed a level (its
+     *     {@link PressureReading#level()} is the new level); empty for every other cause
+     * @since 1.1
+     */
+    default Optional<PressureReading> pressure() {
+        return Optional.empty();
+    }
+
+    /**
+     * @return for {@link Cause#PRESSURE}: the level the source was at before this crossing (lower
+     *     than the new one for a rising crossing, higher for a falling one); {@link PressureLevel#NORMAL}
+     *     for every other cause
+     * @since 1.1
+     */
+    default PressureLevel previousPressureLevel() {
+        return PressureLevel.NORMAL;
+    }
 }

@@ -34,4 +34,17 @@ public interface MemStats extends BundleStats {
 
     /** @return the accounts of the bundles using the allocator, largest {@link #bytesInUse()} first */
     List<BundleStats> bundles();
+
+    /**
+     * The whole-process pressure sources, as last measured: every configured source, active or not
+     * (an inactive one says why in {@link PressureReading#detail()}), in {@link PressureSource} order.
+     * This is the query for management tools (JMX, health checks, metrics, the shell) that show
+     * pressure levels: it costs no measurement, the readings are the monitor's latest.
+     *
+     * @return the readings; empty when no source is configured
+     * @since 1.1
+     */
+    default List<PressureReading> pressure() {
+        return List.of();
+    }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * <p>Every decision is posted on {@link #TOPIC_PREFIX} + the {@link Cause} name (for example
  * {@code io/safealloc/Memory/LIMIT}) with the {@link #figures figures} of its event and
- * {@link #DECISION}; a leak released at bundle stop on {@link #LEAK} with {@link #BUNDLE_ID},
+ * {@link #DECISION} (a {@link Cause#PRESSURE} crossing on {@code io/safealloc/Memory/PRESSURE} also
+ * with {@link #PRESSURE_SOURCE}, {@link #PRESSURE_LEVEL} and the source's figures); a leak released at bundle stop on {@link #LEAK} with {@link #BUNDLE_ID},
  * {@link #BUNDLE_NAME}, {@link #COUNT}, {@link #BYTES}; an abort on {@link #ABORT} with the
  * figures, {@link #DECISION} {@code ABORT} and {@link #EXIT_CODE} (sent synchronously).
  *
@@ -82,6 +83,19 @@ public final class MemoryEvents {
      * end of the process ({@code restart} for the framework-restart handler).
      */
     public static final String ACTION = "action";
+    /** On {@link Cause#PRESSURE}: the {@link PressureSource} name ({@code String}). @since 1.1 */
+    public static final String PRESSURE_SOURCE = "pressure.source";
+    /** On {@link Cause#PRESSURE}: the new {@link PressureLevel} name ({@code String}). @since 1.1 */
+    public static final String PRESSURE_LEVEL = "pressure.level";
+    /** On {@link Cause#PRESSURE}: the {@link PressureLevel} name before the crossing ({@code String}). @since 1.1 */
+    public static final String PRESSURE_PREVIOUS_LEVEL = "pressure.previousLevel";
+    /** On {@link Cause#PRESSURE}: {@link PressureReading#percent()} ({@code Double}). @since 1.1 */
+    public static final String PRESSURE_PERCENT = "pressure.percent";
+    /** On {@link Cause#PRESSURE}: {@link PressureReading#used()} ({@code Long}). @since 1.1 */
+    public static final String PRESSURE_USED = "pressure.used";
+    /** On {@link Cause#PRESSURE}: {@link PressureReading#capacity()} ({@code Long}). @since 1.1 */
+    public static final String PRESSURE_CAPACITY = "pressure.capacity";
+
     /** {@link #DECISION} value of a {@link #LEAK} event. */
     public static final String RELEASED = "RELEASED";
 
@@ -99,7 +113,8 @@ public final class MemoryEvents {
     /**
      * @param event the event
      * @return its figures under the keys above ({@link #CAUSE}, {@link #SIZE}, {@link #BYTES_IN_USE},
-     *     {@link #LIMIT}, {@link #BUDGET}, {@link #ATTEMPT}, {@link #BUNDLE_ID}, {@link #BUNDLE_NAME}),
+     *     {@link #LIMIT}, {@link #BUDGET}, {@link #ATTEMPT}, {@link #BUNDLE_ID}, {@link #BUNDLE_NAME}; for
+     *     {@link Cause#PRESSURE} also the {@code PRESSURE_*} keys),
      *     in a fresh mutable map the caller may add to
      */
     public static Map<String, Object> figures(MemEvent event) {
@@ -112,6 +127,14 @@ public final class MemoryEvents {
         properties.put(ATTEMPT, event.attempt());
         properties.put(BUNDLE_ID, event.bundleId());
         properties.put(BUNDLE_NAME, event.bundleName());
+        event.pressure().ifPresent(reading -> {
+            properties.put(PRESSURE_SOURCE, reading.source().name());
+            properties.put(PRESSURE_LEVEL, reading.level().name());
+            properties.put(PRESSURE_PREVIOUS_LEVEL, event.previousPressureLevel().name());
+            properties.put(PRESSURE_PERCENT, reading.percent());
+            properties.put(PRESSURE_USED, reading.used());
+            properties.put(PRESSURE_CAPACITY, reading.capacity());
+        });
         return properties;
     }
 }

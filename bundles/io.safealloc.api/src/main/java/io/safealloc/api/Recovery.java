@@ -13,6 +13,10 @@ package io.safealloc.api;
  *       ended after a graceful stop of the OSGi framework, so that a supervisor restarts it. The
  *       allocating call itself throws {@link MemoryAllocationException}.</li>
  * </ul>
+ * For {@link Cause#PRESSURE} (no allocation waits): {@link #RETRY} means "I freed something,
+ * measure again" (the handlers are asked again while the level stays, at most {@code maxRetries}
+ * times), {@link #FAIL} acknowledges the crossing, {@link #DEFER} asks the next handler, and
+ * {@link #ABORT} stops the framework gracefully and ends the process with the abort exit code.
  * For {@link Cause#WARNING} only {@link #ABORT} is acted upon; any decision other than
  * {@link #DEFER} ends the walk down the handler chain. A handler that returns {@code null} or
  * throws is treated as having returned {@link #DEFER}.

@@ -28,6 +28,7 @@ import io.safealloc.shell.limit.LimitSetting;
 import io.safealloc.shell.report.HandlerDirectory;
 import io.safealloc.shell.report.HandlersReport;
 import io.safealloc.shell.report.LeaksReport;
+import io.safealloc.shell.report.PressureReport;
 import io.safealloc.shell.report.SizeFormat;
 import io.safealloc.shell.report.StatsReport;
 
@@ -48,6 +49,7 @@ import io.safealloc.shell.report.StatsReport;
 @Component(service = MemCommands.class, immediate = true, property = {
         "osgi.command.scope=mem",
         "osgi.command.function=stats",
+        "osgi.command.function=pressure",
         "osgi.command.function=handlers",
         "osgi.command.function=leaks",
         "osgi.command.function=limit",
@@ -57,6 +59,7 @@ public class MemCommands {
 
     static final String USAGE_STATS = "usage: mem:stats";
     static final String USAGE_HANDLERS = "usage: mem:handlers";
+    static final String USAGE_PRESSURE = "usage: mem:pressure";
     static final String USAGE_LEAKS = "usage: mem:leaks [<bundle symbolic name or id>]";
     static final String USAGE_LIMIT = "usage: mem:limit [<size>]  (size: bytes, or with a unit: 512k, 64m, 1g; 0 = no limit)";
     static final String USAGE_ALLOC = "usage: mem:alloc [--drill] <size>  (size: bytes, or with a unit: 512k, 64m, 1g; "
@@ -116,6 +119,13 @@ public class MemCommands {
             + "allocations, frees, failures by cause)")
     public String stats(@Descriptor("no arguments") String... args) {
         return args.length != 0 ? USAGE_STATS : guarded("mem:stats", () -> StatsReport.render(allocator.stats()));
+    }
+
+    @Descriptor("Shows the whole-process memory pressure sources (heap, direct, container, system): level, "
+            + "figures, thresholds, and where the figures come from or why a source is off")
+    public String pressure(@Descriptor("no arguments") String... args) {
+        return args.length != 0 ? USAGE_PRESSURE
+                : guarded("mem:pressure", () -> PressureReport.render(allocator.stats().pressure()));
     }
 
     @Descriptor("Lists the MemHandler services in the order the allocator asks them (highest ranking first)")

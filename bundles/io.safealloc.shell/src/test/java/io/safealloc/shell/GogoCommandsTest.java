@@ -116,7 +116,7 @@ class GogoCommandsTest {
             }
         }
         assertEquals(methods, new TreeSet<>(declaredFunctions()));
-        assertEquals(List.of("stats", "handlers", "leaks", "limit", "alloc", "free"), declaredFunctions());
+        assertEquals(List.of("stats", "pressure", "handlers", "leaks", "limit", "alloc", "free"), declaredFunctions());
     }
 
     @Test

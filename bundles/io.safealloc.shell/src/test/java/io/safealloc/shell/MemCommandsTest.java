@@ -124,6 +124,8 @@ class MemCommandsTest {
         assertEquals(MemCommands.USAGE_ALLOC, commands.alloc());
         assertEquals("mem:alloc: size must not be negative: -5; " + MemCommands.USAGE_ALLOC, commands.alloc("-5"));
         assertEquals(MemCommands.USAGE_STATS, commands.stats("x"));
+        assertEquals(MemCommands.USAGE_PRESSURE, commands.pressure("x"));
+        assertEquals(io.safealloc.shell.report.PressureReport.NONE, commands.pressure(), "no source configured");
         assertEquals(0, shellFigures().allocations());
     }
 

@@ -42,6 +42,11 @@ final class Accounts {
         allFailures.incrementAndGet(cause.ordinal());
     }
 
+    /** Counts an event that belongs to no owner (a pressure crossing) in the global figures only. */
+    void countGlobal(Cause cause) {
+        allFailures.incrementAndGet(cause.ordinal());
+    }
+
     Account get(int index) {
         return byIndex[index];
     }

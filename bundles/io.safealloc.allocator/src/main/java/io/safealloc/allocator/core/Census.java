@@ -11,6 +11,7 @@ import io.safealloc.api.BundleStats;
 import io.safealloc.api.Holding;
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemStats;
+import io.safealloc.api.PressureReading;
 
 /**
  * Who holds what: the totals and per-owner figures ({@link #stats}), the live blocks counted by
@@ -29,6 +30,7 @@ final class Census {
     private final Ledgers ledgers;
     private final LiveTable live;
     private final Supplier<AllocatorConfig> config;
+    private final Supplier<List<? extends PressureReading>> pressure;
     private volatile Arenas arenas;
 
     /** Set once the engine exists (it owns the arenas, and is built after the census). */
@@ -36,7 +38,9 @@ final class Census {
         this.arenas = openArenas;
     }
 
-    Census(Accounts accounts, Ledgers ledgers, LiveTable live, Supplier<AllocatorConfig> config) {
+    Census(Accounts accounts, Ledgers ledgers, LiveTable live, Supplier<AllocatorConfig> config,
+            Supplier<List<? extends PressureReading>> pressure) {
+        this.pressure = pressure;
         this.accounts = accounts;
         this.ledgers = ledgers;
         this.live = live;
@@ -79,7 +83,7 @@ final class Census {
         long frees = sums[Accounts.FREES];
         return new Stats(MemEvent.NO_BUNDLE_ID, "all", sums[Accounts.BYTES], ledgers.global().peak(), c.limit(),
                 Math.max(0, allocations - frees), allocations, frees, Figures.failures(i -> sums[Accounts.FAILURES + i]),
-                c.warnThreshold(), c.maxAllocation(), now.owners());
+                c.warnThreshold(), c.maxAllocation(), now.owners(), List.copyOf(pressure.get()));
     }
 
     /** @return the live blocks and open arenas counted by owner, biggest holder first */

@@ -15,7 +15,9 @@ import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.api.Recovery;
+import io.safealloc.api.PressureLevel;
 import io.safealloc.api.Unhandled;
+import io.safealloc.allocator.core.pressure.Reading;
 
 /**
  * What happens when an allocation cannot be served as asked, or crosses the warning threshold: the
@@ -32,7 +34,7 @@ import io.safealloc.api.Unhandled;
 final class Decisions {
 
     private final Logger log;
-    private final Census census;
+    private Census census;
     private final Accounts accounts;
     private final Ledgers ledgers;
     private final Supplier<AllocatorConfig> config;
@@ -42,6 +44,7 @@ final class Decisions {
     private final CopyOnWriteArrayList<AllocatorObserver> observers = new CopyOnWriteArrayList<>();
     private volatile MemHandler memHandler;
     private volatile AbortAction abortAction;
+    private volatile Recovery pressureRecovery = Recovery.DEFER;
 
     Decisions(Logger log, Census census, Accounts accounts, Ledgers ledgers, Supplier<AllocatorConfig> config,
             AbortAction abortAction) {
@@ -51,7 +54,12 @@ final class Decisions {
         this.ledgers = ledgers;
         this.config = config;
         this.abortAction = abortAction;
-        this.defaultHandler = new DefaultMemHandler(log, config);
+        this.defaultHandler = new DefaultMemHandler(log, config, () -> pressureRecovery);
+    }
+
+    /** Set once, right after construction (the census reads the pressure monitor, which reports here). */
+    void census(Census value) {
+        census = value;
     }
 
     HandlerChain handlers() {
@@ -64,6 +72,11 @@ final class Decisions {
 
     void setAbortAction(AbortAction action) {
         abortAction = Objects.requireNonNull(action);
+    }
+
+    /** What the default handler decides for a rise into CRITICAL pressure: DEFER or ABORT. */
+    void setPressureRecovery(Recovery recovery) {
+        pressureRecovery = Objects.requireNonNull(recovery);
     }
 
     void addObserver(AllocatorObserver observer) {
@@ -107,6 +120,41 @@ final class Decisions {
                     : "decision " + decision;
             throw new MemoryAllocationException("Memory allocation error for " + size + " bytes: "
                     + event.describe() + "; " + why, event, decision, census.stats());
+        }
+    }
+
+    /**
+     * A pressure source crossed a level: asks the handlers as for a failure, on the monitor's
+     * thread. RETRY ("I freed something") measures again and asks again while the level stays (at
+     * most {@code maxRetries} times); a level that changed is announced by the monitor as a new
+     * crossing. FAIL acknowledges; ABORT aborts. Counted as {@link Cause#PRESSURE} in the global
+     * figures only: no owner asked for anything.
+     */
+    void pressure(Reading reading, PressureLevel previous, Supplier<Reading> remeasure) {
+        Reading current = reading;
+        for (int attempt = 1;; attempt++) {
+            Census.Snapshot now = census.snapshot();
+            Event event = new Event(Cause.PRESSURE, 0, now.bytesInUse(), config.get().limit(), Budget.NONE, 0, 0,
+                    attempt, MemEvent.NO_BUNDLE_ID, MemEvent.NO_BUNDLE_NAME, now.topHolders(), current, previous);
+            accounts.countGlobal(Cause.PRESSURE);
+            Recovery decision = Unhandled.isActive() ? Recovery.FAIL : Unhandled.call(() -> askChain(event));
+            boolean retry = decision == Recovery.RETRY && attempt <= config.get().maxRetries();
+            if (!observers.isEmpty()) {
+                Recovery acted = decision == Recovery.RETRY && !retry ? Recovery.FAIL : decision;
+                notifyObservers(o -> o.decided(event, acted));
+            }
+            if (decision == Recovery.ABORT) {
+                abort(event);
+                return;
+            }
+            if (!retry) {
+                return;
+            }
+            Reading again = remeasure.get();
+            if (again.level() != current.level()) {
+                return;
+            }
+            current = again;
         }
     }
 
@@ -185,8 +233,13 @@ final class Decisions {
     private void abort(MemEvent event) {
         if (aborted.compareAndSet(false, true)) {
             int exitCode = config.get().abortExitCode();
-            log.log(Level.ERROR, "Memory allocation error for {0} bytes: aborting, exit code {1}",
-                    String.valueOf(event.size()), String.valueOf(exitCode));
+            if (event.cause() == Cause.PRESSURE) {
+                log.log(Level.ERROR, "Memory pressure {0}: aborting, exit code {1}",
+                        event.pressure().map(r -> r.source() + " " + r.level()).orElse(""), String.valueOf(exitCode));
+            } else {
+                log.log(Level.ERROR, "Memory allocation error for {0} bytes: aborting, exit code {1}",
+                        String.valueOf(event.size()), String.valueOf(exitCode));
+            }
             notifyObservers(o -> o.aborting(event, exitCode));
             abortAction.abort(event, exitCode);
         }

@@ -9,6 +9,14 @@ import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Holding;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemStats;
+import io.safealloc.api.PressureLevel;
+import io.safealloc.api.PressureReading;
+import io.safealloc.api.PressureSource;
+import io.safealloc.allocator.core.pressure.AutoLimit;
+import io.safealloc.allocator.core.pressure.PressureConfig;
+import io.safealloc.allocator.core.pressure.PressureMonitor;
+import io.safealloc.allocator.core.pressure.Reading;
+import io.safealloc.allocator.core.pressure.SystemFiles;
 
 /**
  * The checked allocator: plain Java, usable without any framework. It is configured and observed
@@ -36,6 +44,14 @@ public final class SafeAllocator {
     private final Decisions decisions;
     private final AllocationEngine engine;
     private final OwnerView unowned;
+    private final Logger log;
+    private final PressureMonitor pressure;
+    /** Guards the limit's inputs below; never held while handlers run or the monitor is reconfigured. */
+    private final Object limitLock = new Object();
+    private AllocatorConfig requested;
+    private LimitPolicy limitPolicy = LimitPolicy.FIXED;
+    private AutoLimit autoLimit;
+    private boolean shrinking;
 
     /** An allocator on libc with {@link AllocatorConfig#DEFAULTS}, ending the process on ABORT. */
     public SafeAllocator() {
@@ -43,9 +59,13 @@ public final class SafeAllocator {
     }
 
     private SafeAllocator(Builder builder) {
+        log = builder.log;
+        requested = builder.config;
         live = new LiveTable(builder.slotArrays);
-        census = new Census(accounts, ledgers, live, this::config);
-        decisions = new Decisions(builder.log, census, accounts, ledgers, this::config, builder.abortAction);
+        decisions = new Decisions(builder.log, null, accounts, ledgers, this::config, builder.abortAction);
+        pressure = new PressureMonitor(builder.log, decisions::pressure, this::containerMeasured);
+        census = new Census(accounts, ledgers, live, this::config, pressure::readings);
+        decisions.census(census);
         engine = new AllocationEngine(builder.backend, builder.log, builder.config, live, accounts, ledgers, decisions);
         census.arenas(engine.arenas());
         unowned = open(Owner.NONE);
@@ -111,11 +131,95 @@ public final class SafeAllocator {
      * inside a call are taken back now, the others settle for the new limit at their next call.
      */
     public void configure(AllocatorConfig newConfig) {
+        configure(newConfig, LimitPolicy.FIXED);
+    }
+
+    /**
+     * Applies a new configuration whose limit follows {@code policy}: with {@link LimitPolicy#auto},
+     * the limit of {@code newConfig} is replaced by the one derived from the machine (logged, with
+     * how it was computed; read under the root of the pressure configuration, so configure the
+     * pressure sources first). While container pressure is HIGH or above and
+     * {@code pressureShrinkPercent} is below 100, the limit in force is that share of it.
+     */
+    public void configure(AllocatorConfig newConfig, LimitPolicy policy) {
+        Objects.requireNonNull(newConfig);
+        Objects.requireNonNull(policy);
+        synchronized (limitLock) {
+            requested = newConfig;
+            limitPolicy = policy;
+            if (policy.auto()) {
+                autoLimit = AutoLimit.compute(new SystemFiles(pressure.config().root()), policy.reserve());
+                log.log(System.Logger.Level.INFO, autoLimit.explanation());
+            }
+            applyLimit();
+        }
+    }
+
+    /** The limit in force from the configured one, {@code limit=auto} and the shrink; under {@code limitLock}. */
+    private void applyLimit() {
+        long base = limitPolicy.auto() ? autoLimit.limit() : requested.limit();
+        int percent = pressure.config().shrinkPercent();
+        long effective = !shrinking || base == 0 || percent == 100 ? base
+                : Math.max(1, base <= Long.MAX_VALUE / 100 ? base * percent / 100 : base / 100 * percent);
         long before = engine.config().limit();
-        engine.configure(newConfig);
-        if (newConfig.limit() != before) {
+        engine.configure(requested.withLimit(effective));
+        if (effective != before) {
             ledgers.capReserves();
         }
+    }
+
+    /** Every container measurement (monitor's thread): the shrink, and {@code limit=auto} when the container's limit changed. */
+    private void containerMeasured(Reading reading) {
+        synchronized (limitLock) {
+            boolean shrink = reading.level().compareTo(PressureLevel.HIGH) >= 0;
+            boolean limitChanged = limitPolicy.auto() && reading.capacity() != autoLimit.containerLimit();
+            if (shrink == shrinking && !limitChanged) {
+                return;
+            }
+            if (limitChanged) {
+                autoLimit = AutoLimit.compute(new SystemFiles(pressure.config().root()), limitPolicy.reserve());
+                log.log(System.Logger.Level.INFO, "the container limit changed: " + autoLimit.explanation());
+            }
+            boolean shrinkChanged = shrink != shrinking;
+            shrinking = shrink;
+            applyLimit();
+            if (shrinkChanged && pressure.config().shrinkPercent() < 100) {
+                log.log(shrink ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                        "container pressure {0}: limit in force {1} bytes{2}", reading.level(),
+                        String.valueOf(engine.config().limit()), shrink ? " (" + pressure.config().shrinkPercent()
+                                + " % of the configured one until the pressure eases)" : " (the configured one again)");
+            }
+        }
+    }
+
+    /**
+     * Measures the pressure sources {@code config} names (none: no thread) and sends their crossings
+     * through the handlers; the levels start again at NORMAL when the configuration changed.
+     */
+    public void configurePressure(PressureConfig config) {
+        decisions.setPressureRecovery(config.recovery());
+        pressure.configure(config); // outside limitLock: it waits for the monitor's thread, which may want the lock
+        synchronized (limitLock) {
+            if (!pressure.config().sources().contains(PressureSource.CONTAINER)) {
+                shrinking = false; // nothing measures the container any more; otherwise its next measurement decides
+            }
+            applyLimit();
+        }
+    }
+
+    /** @return the latest reading of every configured pressure source (also in {@link MemStats#pressure()}) */
+    public List<PressureReading> pressure() {
+        return List.copyOf(pressure.readings());
+    }
+
+    /** @return the pressure configuration in force */
+    public PressureConfig pressureConfig() {
+        return pressure.config();
+    }
+
+    /** Stops measuring pressure (its thread ends); for the owner of the allocator when it goes away. */
+    public void closePressure() {
+        pressure.close();
     }
 
     public AllocatorConfig config() {

@@ -78,13 +78,14 @@ public class AllocatorComponent {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         lastValid = new LastValidSettings(context.getDataFile(LAST_VALID_FILE), LOG);
+        // Before the configuration: a pressure source it starts may cross CRITICAL at its first measurement.
+        allocator.setAbortAction(new FrameworkShutdown(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION),
+                () -> abortTimeoutSeconds, LOG));
         try {
             apply(Settings.read(properties), properties, sourceOf(properties));
         } catch (IllegalArgumentException rejected) {
             runLastValid(rejected.getMessage());
         }
-        allocator.setAbortAction(new FrameworkShutdown(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION),
-                () -> abortTimeoutSeconds, LOG));
         this.context = context;
         views = new BundleViews(allocator, LOG);
         context.addBundleListener(views);
@@ -97,6 +98,7 @@ public class AllocatorComponent {
         // Unregister first: the framework ungets the service of every user, then what they hold is released.
         registration.unregister();
         context.removeBundleListener(views);
+        allocator.closePressure();
         views.releaseAll();
     }
 
@@ -111,11 +113,16 @@ public class AllocatorComponent {
     }
 
     private void apply(Settings settings, Map<String, ?> properties, String source) {
-        allocator.configure(settings.config());
-        abortTimeoutSeconds = settings.abortTimeoutSeconds();
+        configure(settings);
         lastValid.save(properties);
-        LOG.log(Level.INFO, "configuration applied from {0}: {1}, abortTimeoutSeconds={2}", source,
-                allocator.config(), String.valueOf(abortTimeoutSeconds));
+        LOG.log(Level.INFO, "configuration applied from {0}: {1}", source, settings.describe(allocator.config()));
+    }
+
+    /** Pressure first: {@code limit=auto} reads the machine under the pressure configuration's root. */
+    private void configure(Settings settings) {
+        allocator.configurePressure(settings.pressure());
+        allocator.configure(settings.config(), settings.limitPolicy());
+        abortTimeoutSeconds = settings.abortTimeoutSeconds();
     }
 
     private void runLastValid(String why) {
@@ -130,10 +137,9 @@ public class AllocatorComponent {
                 source = "the defaults (the last valid configuration is unusable too: " + unusable.getMessage() + ")";
             }
         }
-        allocator.configure(fallback.config());
-        abortTimeoutSeconds = fallback.abortTimeoutSeconds();
-        LOG.log(Level.ERROR, "configuration {0} rejected: {1}; in force: {2}, abortTimeoutSeconds={3}, from {4}",
-                PID, why, allocator.config(), String.valueOf(abortTimeoutSeconds), source);
+        configure(fallback);
+        LOG.log(Level.ERROR, "configuration {0} rejected: {1}; in force: {2}, from {3}",
+                PID, why, fallback.describe(allocator.config()), source);
     }
 
     private static String sourceOf(Map<String, ?> properties) {

@@ -16,8 +16,69 @@ import io.safealloc.api.AllocatorConstants;
 public @interface AllocatorConfiguration {
 
     @AttributeDefinition(description = "Global budget for all bundles together, in bytes or with a unit "
-            + "(64m, 1g); 0 = no limit")
+            + "(64m, 1g); 0 = no limit; auto = the container's memory limit (or the physical memory) minus the "
+            + "maximum heap, the maximum direct memory and autoLimitReserve, recomputed when the container limit changes")
     String limit() default "0";
+
+    @AttributeDefinition(description = "With limit=auto: bytes left for everything else (thread stacks, code, "
+            + "metaspace, libc), in bytes or with a unit")
+    String autoLimitReserve() default "64m";
+
+    @AttributeDefinition(description = "Whole-process memory pressure sources to measure, comma-separated: heap, "
+            + "direct, container, system; none = off (no thread). Each crossing of a level is a PRESSURE event "
+            + "for the MemHandlers")
+    String pressureSources() default "none";
+
+    @AttributeDefinition(min = "10", max = "3600000",
+            description = "Milliseconds between two measurements of the polled sources (direct, container, system); "
+            + "the heap is measured on the JVM's notifications")
+    int pressureIntervalMillis() default 1000;
+
+    @AttributeDefinition(description = "Directory under which /proc and /sys/fs/cgroup are read (/ but for tests)")
+    String pressureRoot() default "/";
+
+    @AttributeDefinition(description = "Default handler's decision when a source rises to CRITICAL",
+            options = {@Option(label = "DEFER: log only", value = "DEFER"),
+                    @Option(label = "ABORT: stop the framework and exit with abortExitCode", value = "ABORT")})
+    String pressureRecovery() default "DEFER";
+
+    @AttributeDefinition(min = "0", max = "99",
+            description = "Percentage points a figure must fall below a threshold to leave its level")
+    int pressureHysteresisPercent() default 5;
+
+    @AttributeDefinition(min = "1", max = "100", description = "While container pressure is HIGH or CRITICAL, "
+            + "the limit in force is this percentage of the configured one (100 = no shrink)")
+    int pressureShrinkPercent() default 100;
+
+    @AttributeDefinition(min = "1", max = "100", description = "Heap pressure HIGH from this % of the heap (old generation)")
+    int heapHighPercent() default 85;
+
+    @AttributeDefinition(min = "1", max = "100", description = "Heap pressure CRITICAL from this %")
+    int heapCriticalPercent() default 95;
+
+    @AttributeDefinition(min = "1", max = "100", description = "Direct buffer pressure HIGH from this % of the maximum direct memory")
+    int directHighPercent() default 85;
+
+    @AttributeDefinition(min = "1", max = "100", description = "Direct buffer pressure CRITICAL from this %")
+    int directCriticalPercent() default 95;
+
+    @AttributeDefinition(min = "1", max = "100", description = "Container pressure HIGH from this % of the cgroup's memory limit")
+    int containerHighPercent() default 85;
+
+    @AttributeDefinition(min = "1", max = "100", description = "Container pressure CRITICAL from this %")
+    int containerCriticalPercent() default 95;
+
+    @AttributeDefinition(min = "1", max = "100", description = "System pressure HIGH from this % of MemTotal not available")
+    int systemHighPercent() default 90;
+
+    @AttributeDefinition(min = "1", max = "100", description = "System pressure CRITICAL from this %")
+    int systemCriticalPercent() default 97;
+
+    @AttributeDefinition(description = "System pressure at least HIGH from this PSI memory 'some avg10' (%)")
+    double psiSomeHighPercent() default 20;
+
+    @AttributeDefinition(description = "System pressure CRITICAL from this PSI memory 'full avg10' (%)")
+    double psiFullCriticalPercent() default 10;
 
     @AttributeDefinition(min = "1", max = "100",
             description = "A WARNING event is raised when usage crosses this percentage of the limit upward")

@@ -28,7 +28,16 @@ final class LastValidSettings {
 
     private static final List<String> KEYS = List.of(AllocatorConstants.LIMIT, AllocatorConstants.WARN_PERCENT,
             AllocatorConstants.MAX_ALLOCATION, AllocatorConstants.MAX_RETRIES, AllocatorConstants.DEFAULT_RECOVERY,
-            AllocatorConstants.ABORT_EXIT_CODE, AllocatorConstants.SAFETY, AllocatorConstants.ABORT_TIMEOUT_SECONDS);
+            AllocatorConstants.ABORT_EXIT_CODE, AllocatorConstants.SAFETY, AllocatorConstants.ABORT_TIMEOUT_SECONDS,
+            AllocatorConstants.AUTO_LIMIT_RESERVE, AllocatorConstants.PRESSURE_SOURCES,
+            AllocatorConstants.PRESSURE_INTERVAL_MILLIS, AllocatorConstants.PRESSURE_ROOT,
+            AllocatorConstants.PRESSURE_RECOVERY, AllocatorConstants.PRESSURE_HYSTERESIS_PERCENT,
+            AllocatorConstants.PRESSURE_SHRINK_PERCENT, AllocatorConstants.HEAP_HIGH_PERCENT,
+            AllocatorConstants.HEAP_CRITICAL_PERCENT, AllocatorConstants.DIRECT_HIGH_PERCENT,
+            AllocatorConstants.DIRECT_CRITICAL_PERCENT, AllocatorConstants.CONTAINER_HIGH_PERCENT,
+            AllocatorConstants.CONTAINER_CRITICAL_PERCENT, AllocatorConstants.SYSTEM_HIGH_PERCENT,
+            AllocatorConstants.SYSTEM_CRITICAL_PERCENT, AllocatorConstants.PSI_SOME_HIGH_PERCENT,
+            AllocatorConstants.PSI_FULL_CRITICAL_PERCENT);
 
     private final Path file;
     private final Logger log;

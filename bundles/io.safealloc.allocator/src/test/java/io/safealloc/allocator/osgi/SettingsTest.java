@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,7 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.safealloc.allocator.core.AllocatorConfig;
+import io.safealloc.allocator.core.LimitPolicy;
 import io.safealloc.allocator.core.Safety;
+import io.safealloc.allocator.core.pressure.PressureConfig;
+import io.safealloc.allocator.core.pressure.Thresholds;
+import io.safealloc.api.PressureSource;
 import io.safealloc.api.Recovery;
 
 /** Configuration properties as they arrive: any type, units, and the message for what cannot be used. */
@@ -87,5 +92,51 @@ class SettingsTest {
         LastValidSettings none = new LastValidSettings(null, System.getLogger("test"));
         none.save(props("limit", 1L));
         assertTrue(none.load().isEmpty());
+    }
+
+    @Test
+    void limitAutoAndItsReserve() {
+        Settings s = Settings.read(props("limit", " Auto ", "autoLimitReserve", "32m"));
+        assertEquals(LimitPolicy.auto(32L << 20), s.limitPolicy());
+        assertEquals(LimitPolicy.auto(64L << 20), Settings.read(props("limit", "auto")).limitPolicy());
+        assertEquals(LimitPolicy.FIXED, Settings.read(props("limit", "64m")).limitPolicy());
+        assertEquals("autoLimitReserve must be a size in bytes (a number, or with k, m, g or t), was some",
+                rejection("limit", "auto", "autoLimitReserve", "some"));
+    }
+
+    @Test
+    void pressureSourcesAndThresholds() {
+        Settings s = Settings.read(props("pressureSources", "heap, Container", "pressureIntervalMillis", "250",
+                "pressureRoot", "/tmp/fixture", "pressureRecovery", "abort", "pressureShrinkPercent", 50,
+                "containerHighPercent", 70, "containerCriticalPercent", "80", "pressureHysteresisPercent", 3,
+                "psiSomeHighPercent", "12.5", "psiFullCriticalPercent", 5));
+        PressureConfig p = s.pressure();
+        assertEquals(EnumSet.of(PressureSource.HEAP, PressureSource.CONTAINER), p.sources());
+        assertEquals(250, p.intervalMillis());
+        assertEquals(Path.of("/tmp/fixture"), p.root());
+        assertEquals(Recovery.ABORT, p.recovery());
+        assertEquals(50, p.shrinkPercent());
+        assertEquals(new Thresholds(70, 80, 3), p.thresholds().get(PressureSource.CONTAINER));
+        assertEquals(new Thresholds(85, 95, 3), p.thresholds().get(PressureSource.HEAP));
+        assertEquals(12.5, p.psiSomeHigh());
+        assertEquals(5.0, p.psiFullCritical());
+        assertEquals(EnumSet.of(PressureSource.DIRECT, PressureSource.SYSTEM),
+                Settings.read(props("pressureSources", new String[] {"direct", "system"})).pressure().sources());
+        assertTrue(Settings.read(props("pressureSources", "none")).pressure().sources().isEmpty());
+        assertEquals(PressureConfig.OFF, Settings.read(Map.of()).pressure(), "off unless configured");
+    }
+
+    @Test
+    void pressureValuesThatCannotBeUsedAreNamed() {
+        assertEquals("pressureSources must list heap, direct, container, system (or none), was heap,swap",
+                rejection("pressureSources", "heap,swap"));
+        assertEquals("pressureRecovery must be DEFER or ABORT, was retry", rejection("pressureRecovery", "retry"));
+        assertEquals("pressureRecovery must be DEFER or ABORT, was later", rejection("pressureRecovery", "later"));
+        assertEquals("pressureRoot must be an absolute path, was fixture", rejection("pressureRoot", "fixture"));
+        assertEquals("pressureIntervalMillis must be between 10 and 3600000, was 1", rejection("pressureIntervalMillis", 1));
+        assertEquals("heapHighPercent/heapCriticalPercent/pressureHysteresisPercent: critical threshold must be between "
+                + "the high threshold (90) and 100 %, was 80", rejection("heapHighPercent", 90, "heapCriticalPercent", 80));
+        assertEquals("psiSomeHighPercent must be a number (a percentage), was high", rejection("psiSomeHighPercent", "high"));
+        assertEquals("pressureShrinkPercent must be between 1 and 100, was 0", rejection("pressureShrinkPercent", 0));
     }
 }

@@ -2,11 +2,13 @@ package io.safealloc.handlers.audit;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.StringJoiner;
 
 import io.safealloc.api.BundleStats;
 import io.safealloc.api.Cause;
+import io.safealloc.api.PressureReading;
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.Recovery;
@@ -52,6 +54,13 @@ public final class AuditLog implements MemHandler {
     /** @return the event as one line (see the class comment) */
     public static String describe(MemEvent event) {
         StringBuilder line = new StringBuilder("memory ").append(event.cause());
+        if (event.pressure().isPresent()) {
+            PressureReading r = event.pressure().get();
+            return line.append(String.format(Locale.ROOT, " %s %s -> %s: %.1f %% (%d of %d bytes; thresholds %d / %d %%), "
+                    + "attempt %d; allocator in use %d of limit %d bytes; %s", r.source(), event.previousPressureLevel(),
+                    r.level(), r.percent(), r.used(), r.capacity(), r.highPercent(), r.criticalPercent(), event.attempt(),
+                    event.bytesInUse(), event.limit(), r.detail())).toString();
+        }
         if (event.cause() == Cause.LIMIT) {
             line.append(" (").append(event.budget()).append(" budget)");
         }

@@ -11,6 +11,8 @@ import io.safealloc.api.Cause;
 import io.safealloc.api.MemEvent;
 import io.safealloc.api.MemHandler;
 import io.safealloc.api.MemStats;
+import io.safealloc.api.PressureReading;
+import io.safealloc.api.PressureSource;
 import io.safealloc.api.Recovery;
 
 /**
@@ -71,6 +73,9 @@ public final class GcRecovery implements MemHandler {
 
     @Override
     public Recovery handle(MemEvent event) {
+        if (event.cause() == Cause.PRESSURE) {
+            return pressure(event);
+        }
         if (event.cause() != Cause.LIMIT && event.cause() != Cause.FAIL) {
             return Recovery.DEFER;
         }
@@ -108,6 +113,25 @@ public final class GcRecovery implements MemHandler {
         log.log(Level.DEBUG, "gc: nothing came back for {0} bytes within {1} ms; DEFER",
                 String.valueOf(event.size()), String.valueOf(waited));
         return Recovery.DEFER;
+    }
+
+    /**
+     * Heap or direct-buffer pressure rising: a collection may return heap, and direct buffers only
+     * come back when their owners are collected. One GC per crossing, then RETRY ("measure again");
+     * the allocator asks again only while the level stays, and this handler then DEFERs. Container
+     * and system pressure, and falling crossings: DEFER (a GC does not return memory to the kernel
+     * reliably).
+     */
+    private Recovery pressure(MemEvent event) {
+        PressureReading reading = event.pressure().orElse(null);
+        if (reading == null || reading.level().compareTo(event.previousPressureLevel()) <= 0 || event.attempt() > 1
+                || (reading.source() != PressureSource.HEAP && reading.source() != PressureSource.DIRECT)) {
+            return Recovery.DEFER;
+        }
+        collector.run();
+        log.log(Level.INFO, "gc: {0} pressure {1}: collection requested; RETRY (measure again)", reading.source(),
+                reading.level());
+        return Recovery.RETRY;
     }
 
     private Recovery retry(MemEvent event, long before, Usage now, long waited) {

@@ -46,7 +46,11 @@ public final class CrashLoopGuard implements MemHandler {
 
     /** Kept at least this long, so that widening the window later still finds the recent history. */
     private static final Duration MIN_RETENTION = Duration.ofDays(1);
-    private static final Set<Cause> GUARDED_CAUSES = EnumSet.of(Cause.LIMIT, Cause.FAIL, Cause.TOO_BIG);
+    /**
+     * The causes whose handling may end in an abort: a PRESSURE crossing too (with
+     * {@code pressureRecovery=ABORT} a heap that fills again after every restart would loop).
+     */
+    private static final Set<Cause> GUARDED_CAUSES = EnumSet.of(Cause.LIMIT, Cause.FAIL, Cause.TOO_BIG, Cause.PRESSURE);
 
     private final AbortHistory history;
     private final InstantSource clock;

@@ -8,7 +8,7 @@ import io.safealloc.api.MemoryEvents;
 /** Configuration of PID {@value CrashLoopGuardHandler#PID}; the guard is active only while it exists. */
 @ObjectClassDefinition(id = CrashLoopGuardHandler.PID, name = "SafeAlloc crash-loop guard",
         description = "Counts aborts and restarts (" + MemoryEvents.ABORT + " events) across restarts; once "
-                + "maxAborts happened within windowMinutes, LIMIT, FAIL and TOO_BIG are decided FAIL "
+                + "maxAborts happened within windowMinutes, LIMIT, FAIL, TOO_BIG and PRESSURE are decided FAIL "
                 + "(degraded mode) instead of aborting again")
 public @interface GuardConfiguration {
 

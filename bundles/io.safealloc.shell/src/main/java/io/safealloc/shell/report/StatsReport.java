@@ -13,11 +13,17 @@ import io.safealloc.api.MemStats;
 /**
  * Renders {@link MemStats} for {@code mem:stats}: two {@code global:} lines, then one table row per
  * bundle holding an account. The exact format is documented in the bundle's README (tests of the
- * gateway grep it). Failure columns follow {@link Cause#values()}, so a new cause adds a column.
+ * gateway grep it). Failure columns follow {@link Cause#values()}, so a new cause adds a column;
+ * but {@link Cause#PRESSURE}, which no bundle causes, is counted on the global line only. With
+ * pressure sources configured a {@code pressure:} section follows ({@link PressureReport}).
  *
  * <p>Stateless and thread-safe.
  */
 public final class StatsReport {
+
+    /** The causes an allocation can have: a column each per bundle. */
+    private static final List<Cause> BUNDLE_CAUSES = java.util.Arrays.stream(Cause.values())
+            .filter(c -> c != Cause.PRESSURE).toList();
 
     private StatsReport() {
     }
@@ -35,11 +41,11 @@ public final class StatsReport {
                 .append(", max allocation ").append(SizeFormat.human(stats.maxAllocation()));
         List<BundleStats> bundles = stats.bundles();
         if (bundles.isEmpty()) {
-            return out.append("\nno bundle holds an account").toString();
+            return appendPressure(out.append("\nno bundle holds an account"), stats).toString();
         }
         List<Object> columns = new ArrayList<>(List.of("BUNDLE", LEFT, "ID", RIGHT, "IN USE", RIGHT, "PEAK", RIGHT,
                 "QUOTA", RIGHT, "LIVE", RIGHT, "ALLOCS", RIGHT, "FREES", RIGHT));
-        for (Cause cause : Cause.values()) {
+        for (Cause cause : BUNDLE_CAUSES) {
             columns.add(cause.name());
             columns.add(RIGHT);
         }
@@ -48,12 +54,20 @@ public final class StatsReport {
             List<Object> row = new ArrayList<>(List.of(b.bundleName(), b.bundleId(), SizeFormat.human(b.bytesInUse()),
                     SizeFormat.human(b.peak()), b.limit() == 0 ? "-" : SizeFormat.human(b.limit()),
                     b.liveAllocations(), b.allocations(), b.frees()));
-            for (Cause cause : Cause.values()) {
+            for (Cause cause : BUNDLE_CAUSES) {
                 row.add(b.failures().getOrDefault(cause, 0L));
             }
             table.row(row.toArray());
         }
-        return out.append('\n').append(table.render()).toString();
+        out.append('\n').append(table.render());
+        return appendPressure(out, stats).toString();
+    }
+
+    private static StringBuilder appendPressure(StringBuilder out, MemStats stats) {
+        if (!stats.pressure().isEmpty()) {
+            out.append("\npressure:\n").append(PressureReport.render(stats.pressure()));
+        }
+        return out;
     }
 
     /**

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import io.safealloc.allocator.core.Owner;
 import io.safealloc.allocator.core.OwnerView;
 import io.safealloc.allocator.core.SafeAllocator;
+import io.safealloc.allocator.core.pressure.PressureConfig;
+import io.safealloc.api.PressureSource;
 import io.safealloc.api.MemoryAllocationException;
 import io.safealloc.shell.Allocators;
 
@@ -51,8 +53,8 @@ class ReportsTest {
 
         assertEquals("global: in use 1.0 MiB (1053696 bytes), peak 1.0 MiB (1053696 bytes), limit 64.0 MiB "
                 + "(67108864 bytes), warning at 54.4 MiB (57042534 bytes, 85 %)", lines[0]);
-        assertEquals("global: live 3, allocations 4, frees 1, failures WARNING=0 LIMIT=1 FAIL=0 TOO_BIG=0, "
-                + "max allocation 8.0 TiB", lines[1]);
+        assertEquals("global: live 3, allocations 4, frees 1, failures WARNING=0 LIMIT=1 FAIL=0 TOO_BIG=0 "
+                + "PRESSURE=0, max allocation 8.0 TiB", lines[1]);
         assertTrue(Pattern.matches("BUNDLE +ID +IN USE +PEAK +QUOTA +LIVE +ALLOCS +FREES +WARNING +LIMIT +FAIL +TOO_BIG",
                 lines[2]), lines[2]);
         assertTrue(Pattern.matches("com\\.acme\\.sensor +15 +1\\.0 MiB +1\\.0 MiB +- +1 +1 +0 +0 +1 +0 +0", lines[3]),
@@ -60,6 +62,27 @@ class ReportsTest {
         assertTrue(Pattern.matches("io\\.safealloc\\.demo +12 +5\\.0 KiB +5\\.1 KiB +- +2 +3 +1 +0 +0 +0 +0", lines[4]),
                 lines[4]);
         assertEquals(5, lines.length);
+    }
+
+    @Test
+    void withPressureSourcesStatsEndWithThemAndMemPressureShowsEachWithItsThresholds() {
+        SafeAllocator measured = Allocators.withLimit(0);
+        measured.configurePressure(PressureConfig.OFF.withRoot(java.nio.file.Path.of("/no-such-root"))
+                .withSources(java.util.EnumSet.of(PressureSource.DIRECT, PressureSource.CONTAINER)));
+        try {
+            String[] lines = StatsReport.render(measured.stats()).split("\n");
+            assertEquals("no bundle holds an account", lines[2]);
+            assertEquals("pressure:", lines[3]);
+            assertTrue(Pattern.matches("SOURCE +LEVEL +FIGURE +USED +CAPACITY +HIGH +CRITICAL +DETAIL", lines[4]), lines[4]);
+            assertTrue(Pattern.matches("DIRECT +NORMAL +\\d+\\.\\d % +.+ +85 % +95 % +direct buffers: .*", lines[5]), lines[5]);
+            assertTrue(Pattern.matches("CONTAINER +OFF +- +- +- +85 % +95 % +off: cannot read /proc/self/cgroup .*", lines[6]),
+                    lines[6]);
+            assertEquals(String.join("\n", java.util.List.of(lines).subList(4, 7)),
+                    PressureReport.render(measured.stats().pressure()));
+        } finally {
+            measured.closePressure();
+        }
+        assertEquals(PressureReport.NONE, PressureReport.render(java.util.List.of()));
     }
 
     @Test
