@@ -57,7 +57,8 @@ class JmxIT {
         // No limit in the file (a file's keys win at every start, the JMX change must be what persists);
         // FAIL instead of ABORT, so that the drill's LIMIT does not end the gateway.
         Path config = GatewayConfig.named("jmx")
-                .pid(AllocatorConstants.PID, AllocatorConstants.DEFAULT_RECOVERY, "FAIL").writeTo(work);
+                .pid(AllocatorConstants.PID, AllocatorConstants.DEFAULT_RECOVERY, "FAIL",
+                        AllocatorConstants.PRESSURE_SOURCES, "heap,direct").writeTo(work);
         ObjectName allocator = new ObjectName(ObservationConstants.ALLOCATOR_OBJECT_NAME);
         ObjectName shellBean = new ObjectName(ObservationConstants.bundleObjectName("io.safealloc.shell"));
 
@@ -71,6 +72,11 @@ class JmxIT {
                 List<String> handlers = List.of((String[]) server.getAttribute(allocator, "Handlers"));
                 assertTrue(handlers.getLast().startsWith("then: default handler"), handlers::toString);
                 assertEquals("FAST", server.getAttribute(allocator, "ConfiguredSafety"));
+                List<String> pressure = List.of((String[]) server.getAttribute(allocator, "Pressure"));
+                assertEquals(2, pressure.size(), pressure::toString);
+                assertTrue(pressure.get(0).matches("HEAP NORMAL \\d+\\.\\d % \\(.+ of .+; high \\d+ %, critical \\d+ %\\).*"),
+                        pressure::toString);
+                assertTrue(pressure.get(1).startsWith("DIRECT NORMAL "), pressure::toString);
 
                 RuntimeMBeanException negative = assertThrows(RuntimeMBeanException.class,
                         () -> server.setAttribute(allocator, new Attribute("Limit", -1L)));

@@ -24,7 +24,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * user data is a {@code CompositeData} holding the event's properties under the keys of
  * {@link MemoryEvents} ({@code cause}, {@code size}, {@code decision}, {@code bundle.symbolicName}, ...).
  *
- * <p>Pressure levels are not shown yet: they will become attributes here when the API exposes them.
+ * <p>Pressure levels: {@link #getPressure()}, one line per configured source, as
+ * {@link MemStats#pressure()} has them.
  *
  * <p><b>Implemented by</b> the {@code io.safealloc.jmx} bundle; clients only read it. Thread-safe.
  */
@@ -86,4 +87,13 @@ public interface AllocatorMXBean {
 
     /** @return the names of the bundles holding an account, largest in use first */
     List<String> getBundleNames();
+
+    /**
+     * @return whole-process memory pressure, one line per configured source in
+     *     {@link PressureSource} order ({@link MemStats#pressure()}), e.g.
+     *     {@code HEAP NORMAL 0.3 % (18.0 MiB of 6.0 GiB; high 85 %, critical 95 %): <detail>}, or
+     *     {@code <SOURCE> OFF (...): <why>} for a source that cannot be read; empty when no source is
+     *     configured
+     */
+    List<String> getPressure();
 }

@@ -21,15 +21,15 @@ import io.safealloc.shell.limit.LimitSetting;
 import io.safealloc.shell.report.HandlerDirectory;
 import io.safealloc.shell.report.HandlerInfo;
 import io.safealloc.shell.report.HandlersReport;
+import io.safealloc.shell.report.PressureReport;
 
 /**
  * The {@link AllocatorMXBean}: each attribute read asks the allocator afresh; notifications are sent
  * by {@link #send}. A {@link NotificationBroadcasterSupport} without an executor: listeners are called
  * on the sending thread (Event Admin's delivery thread), and a remote connector queues them per client.
  *
- * <p>Pressure levels (whole-process memory pressure, issue 14) have no attribute yet: once the API
- * exposes them, they become getters of {@link AllocatorMXBean} read here like the figures. Nothing
- * stands in for them before.
+ * <p>Pressure levels are read like the figures: the allocator's latest readings, no measurement of
+ * their own.
  *
  * <p>Thread-safe: the allocator's figures are snapshots, the sequence number is atomic.
  */
@@ -153,6 +153,11 @@ final class AllocatorBean extends NotificationBroadcasterSupport implements Allo
         }
         lines.add(HandlersReport.DEFAULT_LINE);
         return lines;
+    }
+
+    @Override
+    public List<String> getPressure() {
+        return allocator.stats().pressure().stream().map(PressureReport::line).toList();
     }
 
     @Override

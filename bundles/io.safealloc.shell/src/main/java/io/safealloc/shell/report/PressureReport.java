@@ -39,4 +39,17 @@ public final class PressureReport {
         }
         return table.render();
     }
+
+    /**
+     * One reading on one line, for surfaces without a table (JMX):
+     * {@code HEAP NORMAL 0.3 % (18.0 MiB of 6.0 GiB; high 85 %, critical 95 %): <detail>}, or
+     * {@code CONTAINER OFF (high 85 %, critical 95 %): <why>} for a source that could not be read.
+     */
+    public static String line(PressureReading r) {
+        String thresholds = "high " + r.highPercent() + " %, critical " + r.criticalPercent() + " %";
+        String figures = !r.active() ? "OFF (" + thresholds + ")"
+                : String.format(Locale.ROOT, "%s %.1f %% (%s of %s; %s)", r.level(), r.percent(), SizeFormat.human(r.used()),
+                        r.capacity() > 0 ? SizeFormat.human(r.capacity()) : "no limit", thresholds);
+        return r.source() + " " + figures + (r.detail() == null || r.detail().isEmpty() ? "" : ": " + r.detail());
+    }
 }

@@ -79,6 +79,11 @@ class ReportsTest {
                     lines[6]);
             assertEquals(String.join("\n", java.util.List.of(lines).subList(4, 7)),
                     PressureReport.render(measured.stats().pressure()));
+            java.util.List<String> oneLineEach = measured.stats().pressure().stream().map(PressureReport::line).toList();
+            assertTrue(Pattern.matches("DIRECT NORMAL \\d+\\.\\d % \\(.+ of .+; high 85 %, critical 95 %\\): direct buffers: .*",
+                    oneLineEach.get(0)), oneLineEach.get(0));
+            assertTrue(oneLineEach.get(1).startsWith("CONTAINER OFF (high 85 %, critical 95 %): off: cannot read /proc/self/cgroup"),
+                    oneLineEach.get(1));
         } finally {
             measured.closePressure();
         }
