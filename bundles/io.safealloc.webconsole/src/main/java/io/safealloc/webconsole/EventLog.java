@@ -4,9 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.osgi.service.component.annotations.Component;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 import io.safealloc.api.MemoryEvents;
@@ -17,8 +15,6 @@ import io.safealloc.api.MemoryEvents;
  *
  * <p>Thread-safe: Event Admin delivers on its own threads while requests read.
  */
-@Component(service = {EventHandler.class, EventLog.class},
-        property = EventConstants.EVENT_TOPIC + "=" + MemoryEvents.TOPIC_ALL)
 public final class EventLog implements EventHandler {
 
     static final int CAPACITY = 50;

@@ -3,6 +3,8 @@ package io.safealloc.webconsole;
 import java.io.IOException;
 import java.net.URL;
 import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,8 +21,11 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 import io.safealloc.api.AllocatorService;
+import io.safealloc.api.MemoryEvents;
 import io.safealloc.api.Sizes;
 import io.safealloc.api.WebConsoleConstants;
 import io.safealloc.shell.limit.LimitSetting;
@@ -60,16 +66,21 @@ public final class SafeAllocPage extends AbstractServlet {
     private final transient AllocatorService allocator;
     private final transient ConfigurationAdmin configurationAdmin;
     private final transient EventLog events;
+    private final transient ServiceRegistration<EventHandler> eventRegistration;
     private final transient HandlerDirectory handlers;
     private final transient UsageHistory history = new UsageHistory(HISTORY_SECONDS * SAMPLES_PER_SECOND);
     private final transient ScheduledExecutorService sampler;
 
     @Activate
-    public SafeAllocPage(@Reference AllocatorService allocator, @Reference EventLog events,
+    public SafeAllocPage(@Reference AllocatorService allocator,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             ConfigurationAdmin configurationAdmin, BundleContext context) {
         this.allocator = allocator;
-        this.events = events;
+        this.events = new EventLog();
+        // Registered by the page itself, not as a component of its own: a component the page
+        // referenced would be a service under an internal type, advertised to every resolver.
+        this.eventRegistration = context.registerService(EventHandler.class, events,
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, MemoryEvents.TOPIC_ALL)));
         this.configurationAdmin = configurationAdmin;
         this.handlers = new HandlerDirectory(context);
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -84,6 +95,7 @@ public final class SafeAllocPage extends AbstractServlet {
     @Deactivate
     void deactivate() {
         sampler.shutdownNow();
+        eventRegistration.unregister();
     }
 
     @Override
