@@ -33,6 +33,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.safealloc.api.AllocatorConstants;
+import io.safealloc.api.ObservationConstants;
 import io.safealloc.api.WebConsoleConstants;
 
 /**
@@ -79,6 +80,8 @@ class WebConsolePageIT {
             awaitHttp(page + WebConsoleConstants.DATA_PATH, basic(USER, PASSWORD), 200, gateway);
 
             httpRules(page);
+            String health = "http://127.0.0.1:" + port + "/system/health.json?tags=" + ObservationConstants.HEALTH_CHECK_TAG_SAFEALLOC;
+            awaitHealth(health, "\"overallResult\":\"OK\"");
 
             try (HeadlessChromium chromium = HeadlessChromium.start(work.resolve("chromium-profile"))) {
                 WebDriver browser = chromium.driver();
@@ -99,6 +102,8 @@ class WebConsolePageIT {
                     gateway.awaitLine("mem:alloc failed");
                     awaitPage(browser, "a LIMIT event in the table", () -> number(browser, "return Array.from("
                             + "document.querySelectorAll('#sa-events td')).filter(td => td.textContent === 'LIMIT').length;") > 0);
+                    // The same refusal through Felix HC's servlet: a recent failure makes the check WARN.
+                    awaitHealth(health, "\"overallResult\":\"WARN\"");
 
                     // The limit, from the page, through Config Admin.
                     WebElement input = browser.findElement(By.id("sa-limit-input"));
@@ -199,6 +204,29 @@ class WebConsolePageIT {
 
     private static void assertNoStackTrace(String body) {
         assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("\n"), body);
+    }
+
+    /**
+     * Polls Felix HC's servlet (no login: it is not the Web Console's) until its JSON holds
+     * {@code expected} and names the SafeAlloc check; a health check result is cached for a while.
+     */
+    private void awaitHealth(String url, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + HTTP_UP_TIMEOUT.toNanos();
+        String last = "nothing";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                HttpResponse<String> answer = get(url, null);
+                last = "HTTP " + answer.statusCode() + ": " + answer.body();
+                if (answer.statusCode() == 200 && answer.body().contains(expected)
+                        && answer.body().contains("\"" + ObservationConstants.HEALTH_CHECK_NAME + "\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polls a server in another process
+        }
+        throw new AssertionError("within " + HTTP_UP_TIMEOUT + " " + url + " did not answer " + expected + "; last: " + last);
     }
 
     private HttpResponse<String> get(String url, String basicCredentials) throws IOException, InterruptedException {
