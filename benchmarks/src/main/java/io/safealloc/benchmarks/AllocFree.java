@@ -79,13 +79,7 @@ public abstract class AllocFree {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (view.release().count() != 0) {
-            throw new IllegalStateException("a benchmark leaked allocations");
-        }
-        long held = allocator.stats().bytesInUse();
-        if (held != 0) {
-            throw new IllegalStateException("a benchmark leaked " + held + " bytes");
-        }
+        Allocators.closeWithoutLeaks(allocator, view);
     }
 
     /** Baseline: libc malloc + free through ordinary FFM downcalls. */

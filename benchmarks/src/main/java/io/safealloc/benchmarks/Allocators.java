@@ -1,6 +1,7 @@
 package io.safealloc.benchmarks;
 
 import io.safealloc.allocator.core.AllocatorConfig;
+import io.safealloc.allocator.core.OwnerView;
 import io.safealloc.allocator.core.SafeAllocator;
 import io.safealloc.api.Recovery;
 
@@ -21,5 +22,19 @@ final class Allocators {
                 .abortAction((event, exitCode) -> { })
                 .silent()
                 .build();
+    }
+
+    /**
+     * Releases {@code view} at the end of a trial and fails the trial if a benchmark left anything
+     * allocated: its figures would otherwise include the leak.
+     */
+    static void closeWithoutLeaks(SafeAllocator allocator, OwnerView view) {
+        if (view.release().count() != 0) {
+            throw new IllegalStateException("a benchmark leaked allocations");
+        }
+        long held = allocator.stats().bytesInUse();
+        if (held != 0) {
+            throw new IllegalStateException("a benchmark leaked " + held + " bytes");
+        }
     }
 }

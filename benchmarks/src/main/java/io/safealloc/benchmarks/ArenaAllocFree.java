@@ -62,13 +62,7 @@ public class ArenaAllocFree {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (view.release().count() != 0) {
-            throw new IllegalStateException("a benchmark leaked allocations");
-        }
-        long held = allocator.stats().bytesInUse();
-        if (held != 0) {
-            throw new IllegalStateException("a benchmark leaked " + held + " bytes");
-        }
+        Allocators.closeWithoutLeaks(allocator, view);
     }
 
     @Benchmark

@@ -88,12 +88,7 @@ final class AllocationEngine {
     MemorySegment allocateType(Account account, MemoryLayout layout) {
         long size = layout.byteSize();
         long alignment = layout.byteAlignment();
-        int kind = alignment <= MALLOC_ALIGNMENT ? CALLOC : ALIGNED;
-        long address = tryAllocate(account, size, kind, alignment);
-        if (address < 0) {
-            address = decisions.recover(account, size, address, () -> tryAllocate(account, size, kind, alignment));
-        }
-        return handOut(account, address, size);
+        return allocateZeroed(account, size, alignment <= MALLOC_ALIGNMENT ? CALLOC : ALIGNED, alignment);
     }
 
     /**
@@ -105,9 +100,14 @@ final class AllocationEngine {
         if (size < 0) {
             throw new IllegalArgumentException("allocate: size must be >= 0, was " + size);
         }
-        long address = tryAllocate(account, size, ALIGNED, alignment);
+        return allocateZeroed(account, size, ALIGNED, alignment);
+    }
+
+    /** A zeroed block (calloc, or aligned and zeroed): one attempt, then the handlers. */
+    private MemorySegment allocateZeroed(Account account, long size, int kind, long alignment) {
+        long address = tryAllocate(account, size, kind, alignment);
         if (address < 0) {
-            address = decisions.recover(account, size, address, () -> tryAllocate(account, size, ALIGNED, alignment));
+            address = decisions.recover(account, size, address, () -> tryAllocate(account, size, kind, alignment));
         }
         return handOut(account, address, size);
     }

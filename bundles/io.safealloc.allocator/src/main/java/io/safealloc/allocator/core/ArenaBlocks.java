@@ -71,6 +71,20 @@ final class ArenaBlocks implements Runnable {
         malloced = malloced + 1;
     }
 
+    /**
+     * Lists a block {@link Arenas#allocate} just booked and took from libc; if listing throws (an
+     * {@link OutOfMemoryError} growing the list), the block is freed and unbooked before the error
+     * goes on, so that libc and the books keep nothing the arena could not free.
+     */
+    void addOrDiscard(long address, long accounted) {
+        try {
+            add(address, Math.max(accounted, 1));
+        } catch (Throwable notListed) {
+            arenas.discard(account, address, accounted);
+            throw notListed;
+        }
+    }
+
     /** An allocation handed out (booked to the owner already). */
     void book(long accounted) {
         count = count + 1;

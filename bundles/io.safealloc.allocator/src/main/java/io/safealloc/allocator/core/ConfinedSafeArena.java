@@ -55,7 +55,7 @@ final class ConfinedSafeArena extends SafeArena {
         } else {
             long address = arenas.allocate(account, byteSize, byteAlignment);
             long accounted = Arenas.accounted(byteSize, byteAlignment);
-            blocks.add(address, Math.max(accounted, 1));
+            blocks.addOrDiscard(address, accounted);
             blocks.book(accounted);
             segment = segment(address, byteSize);
         }
@@ -87,8 +87,18 @@ final class ConfinedSafeArena extends SafeArena {
                 arenas.unbook(account, size);
                 return Status.FAILED;
             }
-            blocks.add(address, newSize);
-            chunk = MemorySegment.ofAddress(address).reinterpret(newSize, scope, null);
+            boolean listed = false;
+            try {
+                blocks.add(address, newSize);
+                listed = true;
+                chunk = MemorySegment.ofAddress(address).reinterpret(newSize, scope, null);
+            } catch (Throwable notServed) { // OutOfMemoryError growing the list: libc and the books keep nothing
+                if (!listed) {
+                    arenas.free(address, newSize);
+                }
+                arenas.unbook(account, size);
+                throw notServed;
+            }
             chunkBase = address;
             chunkUsed = 0;
             chunkSize = newSize;

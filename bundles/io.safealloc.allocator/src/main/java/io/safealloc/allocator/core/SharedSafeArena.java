@@ -33,7 +33,7 @@ final class SharedSafeArena extends SafeArena {
         MemorySegment segment = null;
         synchronized (this) {
             if (!closed) {
-                blocks.add(address, Math.max(accounted, 1));
+                blocks.addOrDiscard(address, accounted);
                 blocks.book(accounted);
                 segment = segment(address, byteSize);
             }

@@ -6,9 +6,9 @@ import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A System.Logger that keeps every formatted line, so tests can assert what an operator would read. */
-final class RecordingLogger implements System.Logger {
+public final class RecordingLogger implements System.Logger {
 
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    public final List<String> lines = new CopyOnWriteArrayList<>();
 
     @Override
     public String getName() {
@@ -30,7 +30,7 @@ final class RecordingLogger implements System.Logger {
         lines.add(level + " " + (params == null || params.length == 0 ? format : MessageFormat.format(format, params)));
     }
 
-    boolean contains(String text) {
+    public boolean contains(String text) {
         return lines.stream().anyMatch(l -> l.contains(text));
     }
 }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import io.safealloc.api.PressureLevel;
 
+import io.safealloc.allocator.core.RecordingLogger;
+
 /**
  * Read-only checks against this machine's real {@code /proc} and {@code /sys/fs/cgroup}: the
  * probes only read (nothing here writes, creates or moves a cgroup). What the machine has decides
@@ -21,7 +23,7 @@ import io.safealloc.api.PressureLevel;
 class RealSystemTest {
 
     private final SystemFiles real = new SystemFiles(Path.of("/"));
-    private final LogLines log = new LogLines();
+    private final RecordingLogger log = new RecordingLogger();
 
     @Test
     void theMemoryCgroupThisProcessIsInIsFoundAndMeasured() throws Exception {

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.safealloc.api.PressureLevel;
 
+import io.safealloc.allocator.core.RecordingLogger;
+
 /** The system source against fixture trees: meminfo with and without PSI, garbled files. */
 class SystemProbeTest {
 
     @TempDir
     Path root;
 
-    private final LogLines log = new LogLines();
+    private final RecordingLogger log = new RecordingLogger();
 
     @Test
     void memAvailableAgainstMemTotal() throws Exception {
