@@ -6,12 +6,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The allocation paths: allocate, allocate a layout, reallocate, duplicate, free and adopt, for one
- * {@link Account} at a time, and the release of everything an owner still holds when it closes.
+ * The allocation paths: allocate, allocate a layout, reallocate ({@link Resizes}), duplicate, free
+ * and adopt, for one {@link Account} at a time, and the release of everything an owner still holds when it closes.
  * Each path books the bytes in the caller's ledgers ({@link Ledgers}), calls the
  * {@link NativeBackend}, enters the block in the {@link LiveTable} and, in CHECKED mode, ties the
  * segment it hands out to a lifetime of its own ({@link Lifetimes}); a failed attempt goes to the
@@ -35,8 +33,6 @@ final class AllocationEngine {
     private final Logger log;
     private final LiveTable live;
     private final Lifetimes lifetimes = new Lifetimes();
-    /** Addresses whose rRealloc is under way (out of the table while handlers decide), for messages. */
-    private final Set<Long> resizing = ConcurrentHashMap.newKeySet();
     /** Serialises adopt's check-then-insert (see {@link #adopt}). */
     private final Object adoptions = new Object();
     private final Accounts accounts;
@@ -44,6 +40,7 @@ final class AllocationEngine {
     private final Decisions decisions;
     private final OwnerRelease ownerRelease;
     private final Arenas arenas;
+    private final Resizes resizes;
     private volatile AllocatorConfig config;
 
     AllocationEngine(NativeBackend backend, Logger log, AllocatorConfig config, LiveTable live, Accounts accounts,
@@ -56,6 +53,7 @@ final class AllocationEngine {
         this.ledgers = ledgers;
         this.decisions = decisions;
         this.arenas = new Arenas(backend, log, ledgers, decisions, this::config, accounts);
+        this.resizes = new Resizes(this, backend, live, lifetimes, accounts, ledgers, decisions);
         this.ownerRelease = new OwnerRelease(live, lifetimes, accounts, decisions, log, this::release, arenas);
     }
 
@@ -118,7 +116,7 @@ final class AllocationEngine {
      * owner is checked again after registering, and if it closed, this call ends the lifetime itself
      * (a lifetime left behind would make the address's next allocation look like someone else's).
      */
-    private MemorySegment handOut(Account account, long address, long size) {
+    MemorySegment handOut(Account account, long address, long size) {
         if (config.safety() == Safety.FAST) {
             return Lifetimes.fast(address, size);
         }
@@ -194,7 +192,7 @@ final class AllocationEngine {
      * abort action failing while the JVM already exits), the caller never gets the block: it is
      * freed, so what libc holds and what the table says still agree and nothing leaks.
      */
-    private void warnOrDiscard(Account account, AccountLedger ledger, long address, long booked, long blockSize,
+    void warnOrDiscard(Account account, AccountLedger ledger, long address, long booked, long blockSize,
             AllocatorConfig c) {
         try {
             decisions.warnIfCrossed(account, ledger, booked, c);
@@ -235,7 +233,7 @@ final class AllocationEngine {
      *
      * @param adopted whether the caller still owns the memory (adopt)
      */
-    private void record(Account account, long address, long size, boolean adopted) {
+    void record(Account account, long address, long size, boolean adopted) {
         try {
             live.insert(address, Entry.of(size, account.index));
         } catch (Throwable notEntered) {
@@ -299,8 +297,8 @@ final class AllocationEngine {
     }
 
     /** Says what a segment that is not live here is, as precisely as can be known. */
-    private IllegalArgumentException notLive(String operation, MemorySegment segment, long address) {
-        if (resizing.contains(address)) {
+    IllegalArgumentException notLive(String operation, MemorySegment segment, long address) {
+        if (resizes.isResizing(address)) {
             return new IllegalArgumentException(String.format("%s: 0x%x is being resized by an rRealloc on another "
                     + "thread; the segment passed is about to become stale; nothing was changed", operation, address));
         }
@@ -313,7 +311,7 @@ final class AllocationEngine {
      * owner closed meanwhile: the owner's release could not see a block out of the table, so it is
      * freed here instead of being filed under a closed owner for good.
      */
-    private void restore(Account owner, long address, long entry, Arena lifetime) {
+    void restore(Account owner, long address, long entry, Arena lifetime) {
         lifetimes.reattach(address, lifetime);
         live.insert(address, entry);
         if (owner.closed && live.remove(address) != LiveTable.NOT_FOUND) {
@@ -340,103 +338,18 @@ final class AllocationEngine {
         ledgers.unreserve(ledger, size, config);
     }
 
+    /** rRealloc: see {@link Resizes}. */
     MemorySegment reallocate(Account caller, MemorySegment segment, long newSize) {
-        if (newSize < 0) {
-            throw new IllegalArgumentException("rRealloc: size must be >= 0, was " + newSize);
-        }
-        if (segment == null || segment.isNative() && segment.address() == 0) {
-            return allocate(caller, newSize);
-        }
-        if (!segment.isNative()) {
-            throw new IllegalArgumentException("rRealloc: " + segment
-                    + " is heap memory, not memory from this allocator; nothing was changed");
-        }
-        long address = segment.address();
-        Arena lifetime = lifetimes.verify("rRealloc", segment, address);
-        // Claim the lifetime (CHECKED), then the entry: libc may hand the old address to another
-        // thread as soon as it moves, and a second call on the same segment must find it claimed.
-        if (!lifetimes.detach(address, lifetime)) {
-            throw notLive("rRealloc", segment, address);
-        }
-        long entry = LiveTable.isValidKey(address) ? live.remove(address) : LiveTable.NOT_FOUND;
-        if (entry == LiveTable.NOT_FOUND) {
-            closeQuietly(address, lifetime); // its owner's release freed the block meanwhile
-            throw notLive("rRealloc", segment, address);
-        }
-        Account owner = accounts.get(Entry.owner(entry));
-        long oldSize = Entry.size(entry);
-        boolean[] libcAnswered = new boolean[1];
-        long result;
-        resizing.add(address);
-        try {
-            result = tryRealloc(owner, address, oldSize, newSize, libcAnswered);
-            if (result < 0) {
-                result = decisions.recover(owner, newSize, result,
-                        () -> tryRealloc(owner, address, oldSize, newSize, libcAnswered));
-            }
-        } catch (Throwable e) {
-            if (libcAnswered[0]) {
-                // realloc moved or freed the original: the table already says where the block is
-                // (or that it was undone), so the original's entry must never come back.
-                closeQuietly(address, lifetime);
-            } else {
-                restore(owner, address, entry, lifetime); // as C realloc: the original stays valid
-            }
-            throw e;
-        } finally {
-            resizing.remove(address);
-        }
-        closeQuietly(address, lifetime); // the old segment is stale now, even when the address stayed
-        AllocatorConfig c = config;
-        if (newSize > oldSize && c.limit() != 0) {
-            warnOrDiscard(owner, ledgers.of(owner), result, newSize - oldSize, newSize, c);
-        }
-        return handOut(owner, result, newSize);
+        return resizes.reallocate(caller, segment, newSize);
     }
 
-    private void closeQuietly(long address, Arena lifetime) {
+    void closeQuietly(long address, Arena lifetime) {
         try {
             Lifetimes.closeDetached(lifetime);
         } catch (IllegalStateException inUse) {
             log.log(Level.ERROR, String.format("the old segment at 0x%x is held by a native call: it stays "
                     + "accessible although its memory moved", address));
         }
-    }
-
-    /**
-     * One resize attempt, no handlers.
-     *
-     * @param libcAnswered set as soon as libc moved or resized the block: from then on the original
-     *     entry is gone for good, whatever is thrown
-     */
-    private long tryRealloc(Account owner, long address, long oldSize, long newSize, boolean[] libcAnswered) {
-        AllocatorConfig c = config;
-        if (newSize > c.maxAllocation()) {
-            return Status.TOO_BIG;
-        }
-        long growth = newSize - oldSize;
-        AccountLedger ledger = ledgers.of(owner);
-        if (growth > 0) {
-            long status = ledgers.reserve(ledger, growth, c);
-            if (status < 0) {
-                return status;
-            }
-        }
-        long result = backend.realloc(address, Math.max(newSize, 1));
-        if (result == 0) {
-            if (growth > 0) {
-                ledgers.unreserve(ledger, growth, c);
-            }
-            return Status.FAILED;
-        }
-        libcAnswered[0] = true;
-        if (growth < 0) {
-            ledgers.unreserve(ledger, -growth, c);
-        }
-        // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
-        // missed the block, and record frees it (checking before the insert would leave a window).
-        record(owner, result, newSize, false);
-        return result;
     }
 
     MemorySegment adopt(Account account, MemorySegment memory, long size) {
