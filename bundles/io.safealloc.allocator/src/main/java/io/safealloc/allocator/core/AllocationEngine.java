@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * The allocation paths: allocate, allocate a layout, reallocate ({@link Resizes}), duplicate, free
@@ -44,7 +45,7 @@ final class AllocationEngine {
     private volatile AllocatorConfig config;
 
     AllocationEngine(NativeBackend backend, Logger log, AllocatorConfig config, LiveTable live, Accounts accounts,
-            Ledgers ledgers, Decisions decisions) {
+            Ledgers ledgers, Decisions decisions, IntFunction<long[]> arenaLists) {
         this.backend = backend;
         this.log = log;
         this.config = config;
@@ -52,7 +53,7 @@ final class AllocationEngine {
         this.accounts = accounts;
         this.ledgers = ledgers;
         this.decisions = decisions;
-        this.arenas = new Arenas(backend, log, ledgers, decisions, this::config, accounts);
+        this.arenas = new Arenas(backend, log, ledgers, decisions, this::config, accounts, arenaLists);
         this.resizes = new Resizes(this, backend, live, lifetimes, accounts, ledgers, decisions);
         this.ownerRelease = new OwnerRelease(live, lifetimes, accounts, decisions, log, this::release, arenas);
     }

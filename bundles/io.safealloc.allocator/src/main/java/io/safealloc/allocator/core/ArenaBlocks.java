@@ -2,7 +2,6 @@ package io.safealloc.allocator.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 
 /**
  * What one arena holds: the blocks it took from {@code malloc} (addresses and sizes in one growing
@@ -61,9 +60,11 @@ final class ArenaBlocks implements Runnable {
         } else {
             int i = (malloced - 1) * 2;
             if (more == null) {
-                more = new long[8];
+                more = arenas.newList(8);
             } else if (i == more.length) {
-                more = Arrays.copyOf(more, i * 2);
+                long[] grown = arenas.newList(i * 2);
+                System.arraycopy(more, 0, grown, 0, i);
+                more = grown;
             }
             more[i] = address;
             more[i + 1] = size;

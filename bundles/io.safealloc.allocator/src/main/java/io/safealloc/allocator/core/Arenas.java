@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -39,14 +40,23 @@ final class Arenas {
     /** Created on first need: only arenas revoked while their confined thread runs use it. */
     private volatile Cleaner cleaner;
 
+    /** Allocates the block lists of arenas ({@code long[]::new} but in tests). */
+    private final IntFunction<long[]> lists;
+
     Arenas(NativeBackend backend, Logger log, Ledgers ledgers, Decisions decisions, Supplier<AllocatorConfig> config,
-            Accounts accounts) {
+            Accounts accounts, IntFunction<long[]> lists) {
         this.accounts = accounts;
+        this.lists = lists;
         this.backend = backend;
         this.log = log;
         this.ledgers = ledgers;
         this.decisions = decisions;
         this.config = config;
+    }
+
+    /** @return a new list for an arena's malloc'd blocks, {@code length} longs (a seam for tests) */
+    long[] newList(int length) {
+        return lists.apply(length);
     }
 
     Arena confined(Account account) {

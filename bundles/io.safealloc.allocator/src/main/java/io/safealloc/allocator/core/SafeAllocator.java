@@ -66,7 +66,8 @@ public final class SafeAllocator {
         pressure = new PressureMonitor(builder.log, decisions::pressure, this::containerMeasured);
         census = new Census(accounts, ledgers, live, this::config, pressure::readings);
         decisions.census(census);
-        engine = new AllocationEngine(builder.backend, builder.log, builder.config, live, accounts, ledgers, decisions);
+        engine = new AllocationEngine(builder.backend, builder.log, builder.config, live, accounts, ledgers, decisions,
+                builder.arenaLists);
         census.arenas(engine.arenas());
         unowned = open(Owner.NONE);
     }
@@ -83,6 +84,7 @@ public final class SafeAllocator {
         private AbortAction abortAction = AbortAction.exitProcess(10_000);
         private Logger log = System.getLogger("io.safealloc.allocator");
         private IntFunction<long[]> slotArrays = long[]::new;
+        private IntFunction<long[]> arenaLists = long[]::new;
 
         public Builder backend(NativeBackend value) {
             backend = Objects.requireNonNull(value);
@@ -115,6 +117,12 @@ public final class SafeAllocator {
         /** For tests: allocates the live table's new slot arrays when it grows (see {@link LiveTable}). */
         Builder slotArrays(IntFunction<long[]> value) {
             slotArrays = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** For tests: allocates an arena's list of malloc'd blocks when it grows (see {@link ArenaBlocks}). */
+        Builder arenaLists(IntFunction<long[]> value) {
+            arenaLists = Objects.requireNonNull(value);
             return this;
         }
 
