@@ -121,6 +121,14 @@ final class ArenaBlocks implements Runnable {
      * @return whether this call freed them
      */
     boolean freeAll() {
+        return freeAll(null);
+    }
+
+    /**
+     * The same, crediting {@code creditTo}, the calling thread's ledger for the owner, which the
+     * caller kept ({@code null}: looked up).
+     */
+    boolean freeAll(AccountLedger creditTo) {
         if ((boolean) FREED.getAcquire(this)) {
             return false;
         }
@@ -131,7 +139,11 @@ final class ArenaBlocks implements Runnable {
         for (int i = 0; i < (malloced - 1) * 2; i += 2) {
             arenas.free(more[i], more[i + 1]);
         }
-        arenas.credit(account, count, bytes);
+        if (creditTo != null) {
+            arenas.credit(creditTo, count, bytes);
+        } else {
+            arenas.credit(account, count, bytes);
+        }
         more = null;
         return true;
     }

@@ -19,6 +19,8 @@ import java.lang.foreign.MemorySegment;
 final class ConfinedSafeArena extends SafeArena {
 
     private final Thread thread;
+    /** Its thread's ledger for the owner: what it books and credits (only that thread allocates and closes). */
+    private final AccountLedger ledger;
     /** Owner thread only. */
     private boolean closed;
     /** Set by the release of the owner, from another thread. */
@@ -27,6 +29,7 @@ final class ConfinedSafeArena extends SafeArena {
     ConfinedSafeArena(Arenas arenas, Account account) {
         super(arenas, account, Arena.ofConfined());
         this.thread = Thread.currentThread();
+        this.ledger = arenas.ledgerOf(account);
     }
 
     /** Blocks up to this size, aligned to at most 16, are carved from chunks; bigger ones get their own malloc. */
@@ -75,7 +78,7 @@ final class ConfinedSafeArena extends SafeArena {
      * @return the address, or the negative cause with nothing booked
      */
     private long carve(long size) {
-        long status = arenas.book(account, size);
+        long status = arenas.book(ledger, size);
         if (status < 0) {
             return status;
         }
@@ -140,13 +143,13 @@ final class ConfinedSafeArena extends SafeArena {
         }
         scope.close(); // throws (nothing changed) while a native call holds one of its segments
         closed = true;
-        blocks.freeAll(); // after a release: or the cleaner did already
+        blocks.freeAll(ledger); // after a release: or the cleaner did already
     }
 
     private void closeRevoked() {
         scope.close();
         closed = true;
-        blocks.freeAll(); // or the cleaner already did, or does nothing when it runs
+        blocks.freeAll(ledger); // or the cleaner already did, or does nothing when it runs
     }
 
     @Override
