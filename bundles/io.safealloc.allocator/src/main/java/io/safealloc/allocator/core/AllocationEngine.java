@@ -297,11 +297,19 @@ final class AllocationEngine {
         release(accounts.get(Entry.owner(entry)), address, Entry.size(entry));
     }
 
-    /** Says what a segment that is not live here is, as precisely as can be known. */
+    /**
+     * Says what a segment that is not live here is, as precisely as can be known: a block being
+     * resized, a segment of an open SafeAlloc arena (never in the live table: its arena owns it; a
+     * closed arena's segment is rejected earlier by its dead scope), or none of ours.
+     */
     IllegalArgumentException notLive(String operation, MemorySegment segment, long address) {
         if (resizes.isResizing(address)) {
             return new IllegalArgumentException(String.format("%s: 0x%x is being resized by an rRealloc on another "
                     + "thread; the segment passed is about to become stale; nothing was changed", operation, address));
+        }
+        if (arenas.isOpenArenaScope(segment.scope())) {
+            return new IllegalArgumentException(String.format("%s: the segment at 0x%x belongs to a SafeAlloc arena, "
+                    + "which owns it: it is freed when the arena closes; nothing was changed", operation, address));
         }
         return new IllegalArgumentException(String.format("%s: 0x%x was not handed out by this allocator, "
                 + "is not the start of an allocation, or was already freed; nothing was changed", operation, address));

@@ -63,11 +63,7 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
     @Override
     public MemorySegment rRealloc(MemorySegment segment, long newSize) {
         checkOpen();
-        try {
-            return engine.reallocate(account, segment, newSize);
-        } catch (IllegalArgumentException rejected) {
-            throw ifArenaSegment("rRealloc", segment, rejected);
-        }
+        return engine.reallocate(account, segment, newSize);
     }
 
     /**
@@ -106,25 +102,7 @@ public final class OwnerView implements AllocatorService, AutoCloseable {
 
     @Override
     public void rFree(MemorySegment segment) {
-        try {
-            engine.free(segment); // allowed after close: memory may outlive the view that made it
-        } catch (IllegalArgumentException rejected) {
-            throw ifArenaSegment("rFree", segment, rejected);
-        }
-    }
-
-    /**
-     * A segment of an open SafeAlloc arena is never in the live table, so the engine rejects it as
-     * unknown; this says what it really is. (A closed arena's segment is rejected by its dead scope.)
-     */
-    private IllegalArgumentException ifArenaSegment(String operation, MemorySegment segment,
-            IllegalArgumentException rejected) {
-        if (segment != null && engine.arenas().isOpenArenaScope(segment.scope())) {
-            return new IllegalArgumentException(String.format("%s: the segment at 0x%x belongs to a SafeAlloc arena, "
-                    + "which owns it: it is freed when the arena closes; nothing was changed", operation,
-                    segment.address()), rejected);
-        }
-        return rejected;
+        engine.free(segment); // allowed after close: memory may outlive the view that made it
     }
 
     @Override
