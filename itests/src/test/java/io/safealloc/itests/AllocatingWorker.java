@@ -1,5 +1,6 @@
 package io.safealloc.itests;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -12,8 +13,11 @@ import io.safealloc.api.MemoryAllocationException;
 /**
  * One allocating thread of the stress run: allocates (sometimes resizes) and frees random sizes
  * from 1 B to 1 MiB, log-uniformly, holding up to 24 blocks, and touches the first and last byte
- * of each block it gets. A failed allocation is a documented MemoryAllocationException, counted in
- * the ledger; the thread holds on.
+ * of each block it gets. One step in 64 is an arena round instead: a confined arena from the
+ * service (one in four times a shared one, whose close is a handshake with every thread of the
+ * JVM), one to four blocks of such sizes allocated and touched in it, closed (nothing of it is held
+ * across steps, so a checkpoint sees none open). A failed allocation is a
+ * documented MemoryAllocationException, counted in the ledger; the thread holds on.
  *
  * <p>Confined to its thread, except {@link #heldBytes()}, read by the checker at a checkpoint.
  */
@@ -28,6 +32,8 @@ final class AllocatingWorker {
     private final List<MemorySegment> held = new ArrayList<>();
     private volatile long heldBytes;
     long ops;
+    long arenaRounds;
+    long arenaBlocks;
 
     AllocatingWorker(AllocatorService allocator, FailureLedger ledger, long seed) {
         this.allocator = allocator;
@@ -58,7 +64,9 @@ final class AllocatingWorker {
 
     private void step() {
         try {
-            if (held.isEmpty() || held.size() < MAX_HELD && random.nextInt(10) < 6) {
+            if (random.nextInt(64) == 0) {
+                arenaRound();
+            } else if (held.isEmpty() || held.size() < MAX_HELD && random.nextInt(10) < 6) {
                 if (!held.isEmpty() && random.nextInt(8) == 0) {
                     int i = random.nextInt(held.size());
                     held.set(i, touch(allocator.rRealloc(held.get(i), size())));
@@ -70,6 +78,16 @@ final class AllocatingWorker {
             }
         } catch (MemoryAllocationException e) {
             ledger.caught(e); // documented; a failed resize left the original in place
+        }
+    }
+
+    private void arenaRound() {
+        arenaRounds++;
+        try (Arena arena = random.nextInt(4) == 0 ? allocator.sharedArena() : allocator.confinedArena()) {
+            for (int blocks = 1 + random.nextInt(4); blocks > 0; blocks--) {
+                touch(arena.allocate(size()));
+                arenaBlocks++;
+            }
         }
     }
 

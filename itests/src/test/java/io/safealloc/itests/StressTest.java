@@ -101,6 +101,7 @@ class StressTest {
                     "every other one of tb2's " + summary.bundles().cycles + " stops was sloppy");
             // Arena rounds ran between the checkpoints, so each checkpoint's exact figures cover them too.
             assertTrue(ledger.tb2Arenas.get() > 0, "tb2 ran arena rounds");
+            assertTrue(summary.arenaRounds() > 0, "the allocating threads ran arena rounds");
             assertTrue(ledger.tb2Resizes.get() > ledger.tb2ResizesFailed.get(), "tb2 resized what it held: " + ledger.tb2Resizes
                     + " resizes, " + ledger.tb2ResizesFailed + " failed");
         } finally {
@@ -154,7 +155,9 @@ class StressTest {
         joinWithin(threads, deadline, died);
         failIfDied(died);
         checkpoint.verify("the end", 0);
-        return new Summary(allocating.stream().mapToLong(w -> w.ops).sum(), handlers, bundles, configs);
+        return new Summary(allocating.stream().mapToLong(w -> w.ops).sum(),
+                allocating.stream().mapToLong(w -> w.arenaRounds).sum(),
+                allocating.stream().mapToLong(w -> w.arenaBlocks).sum(), handlers, bundles, configs);
     }
 
     private static Thread start(String name, Body body, StressRounds rounds, ConcurrentLinkedQueue<Throwable> died) {
@@ -194,17 +197,20 @@ class StressTest {
     }
 
     /** What the run did, for the report file and the test output. */
-    private record Summary(long ops, HandlerChurn handlers, BundleChurn bundles, ConfigChurn configs) {
+    private record Summary(long ops, long arenaRounds, long arenaBlocks, HandlerChurn handlers, BundleChurn bundles,
+            ConfigChurn configs) {
 
         void report(StressSettings settings, Duration took, FailureLedger ledger, long bytesBefore, long bytesAfter,
                 long liveAfter) throws Exception {
             String text = String.format("StressTest: %d allocating operations (2 threads) in %.1f s, seed %d, %d checkpoints%n"
+                    + "  arenas: the 2 threads %d rounds (%d blocks), tb2 %d rounds%n"
                     + "  handlers: %d registered, %d unregistered, %d re-ranked; tb2: %d start/stop cycles (%d sloppy stops), "
                     + "%d resizes (%d failed), calls that raced a sloppy stop: rAlloc %d, rRealloc %d, rFree %d; "
                     + "configuration: %d changes applied, %d invalid ones rejected, %d updates lost by SCR and saved again, slowest applied after %d ms%n"
                     + "  failures: %s%n"
                     + "  final: bytes in use %d (at start %d), live allocations %d%n",
-                    ops, took.toMillis() / 1000.0, settings.seed(), settings.rounds(), handlers.registrations,
+                    ops, took.toMillis() / 1000.0, settings.seed(), settings.rounds(), arenaRounds, arenaBlocks,
+                    ledger.tb2Arenas.get(), handlers.registrations,
                     handlers.unregistrations, handlers.reRankings, bundles.cycles, ledger.tb2SloppyStops.get(),
                     ledger.tb2Resizes.get(), ledger.tb2ResizesFailed.get(), ledger.racedAlloc.get(),
                     ledger.racedRealloc.get(), ledger.racedFree.get(), configs.changes,
