@@ -1,5 +1,6 @@
 package io.safealloc.benchmarks;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
@@ -37,9 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The jars come from system properties: {@code -jvmArgsAppend "-Dpaired.old=OLD.jar
  * -Dpaired.new=NEW.jar"}, each a benchmarks.jar (shaded: API and allocator inside) of its build;
- * {@code benchmarks/paired-in-jvm} passes them and divides the sides. {@code side=core} is the
- * allocator without an owner (in builds before issue 11 the allocator itself, since then its unowned
- * view), {@code side=bundle} an owner's view, which a bundle's service delegates to.
+ * {@code benchmarks/paired-in-jvm} passes them and divides the sides. Without them both sides load
+ * this build from the class path (an A/A run: the full suite and the smoke test run it so).
+ * {@code side=core} is the allocator without an owner (in builds before issue 11 the allocator
+ * itself, since then its unowned view), {@code side=bundle} an owner's view, which a bundle's
+ * service delegates to.
  *
  * <p>The secondary results {@code oldNanos} and {@code newNanos} are the time each side took per
  * iteration (equal batches, so equal operation counts); the primary score is the mean of both.
@@ -79,13 +82,7 @@ public class PairedJars {
         final MethodHandle time;
 
         Side(String property, String side, int padOwners) throws ReflectiveOperationException, IOException {
-            String jar = System.getProperty(property);
-            if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-                throw new IllegalArgumentException("PairedJars needs -D" + property + "=<a benchmarks.jar>, was " + jar
-                        + " (run it through benchmarks/paired-in-jvm OLD.jar NEW.jar)");
-            }
-            ClassLoader jarLoader = new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
+            ClassLoader jarLoader = new URLClassLoader(classPathOf(property), ClassLoader.getPlatformClassLoader());
             Class<?> allocators = jarLoader.loadClass("io.safealloc.benchmarks.Allocators");
             var create = allocators.getDeclaredMethod("create", long.class);
             create.setAccessible(true);
@@ -96,6 +93,26 @@ public class PairedJars {
             time = MethodHandles.publicLookup()
                     .findStatic(driver, "time", MethodType.methodType(long.class, serviceType, long.class, int.class))
                     .asType(MethodType.methodType(long.class, Object.class, long.class, int.class));
+        }
+
+        /**
+         * @return the jar named by {@code -Dproperty}, or, without it, this JVM's own class path (both
+         *     sides then load this build: an A/A run, which is what the full suite and the smoke test do)
+         */
+        private static URL[] classPathOf(String property) throws IOException {
+            String jar = System.getProperty(property);
+            if (jar == null) {
+                String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+                URL[] urls = new URL[entries.length];
+                for (int i = 0; i < entries.length; i++) {
+                    urls[i] = Path.of(entries[i]).toUri().toURL();
+                }
+                return urls;
+            }
+            if (!Files.isRegularFile(Path.of(jar))) {
+                throw new IllegalArgumentException("-D" + property + " must name a benchmarks.jar, was " + jar);
+            }
+            return new URL[] {Path.of(jar).toUri().toURL()};
         }
 
         private static Object service(ClassLoader jarLoader, Object allocator, String side, int padOwners)
