@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * this build from the class path (an A/A run: the full suite and the smoke test run it so).
  * {@code side=core} is the allocator without an owner (in builds before issue 11 the allocator
  * itself, since then its unowned view), {@code side=bundle} an owner's view, which a bundle's
- * service delegates to.
+ * service delegates to. {@code -Dpaired.old.side} or {@code -Dpaired.new.side} sets another row for
+ * that side only, to pair two rows (of one jar, or of two).
  *
  * <p>The secondary results {@code oldNanos} and {@code newNanos} are the time each side took per
  * iteration (equal batches, so equal operation counts); the primary score is the mean of both.
@@ -87,7 +88,8 @@ public class PairedJars {
             var create = allocators.getDeclaredMethod("create", long.class);
             create.setAccessible(true);
             allocator = create.invoke(null, 0L);
-            service = service(jarLoader, allocator, side, padOwners);
+            // -Dpaired.old.side / -Dpaired.new.side: another row on that side only (core against bundle)
+            service = service(jarLoader, allocator, System.getProperty(property + ".side", side), padOwners);
             Class<?> driver = new DriverLoader(jarLoader).loadClass(PairedJarsDriver.class.getName());
             Class<?> serviceType = jarLoader.loadClass("io.safealloc.api.AllocatorService");
             time = MethodHandles.publicLookup()
