@@ -20,14 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Lifetimes {
 
     private static final MemorySegment.Scope GLOBAL = MemorySegment.NULL.scope();
-    /**
-     * All of the address space, global scope: a FAST segment is a slice of it. Slicing is not a
-     * restricted method, so handing out a segment costs one object and a bounds check, where
-     * {@code MemorySegment.ofAddress(a).reinterpret(n)} also asks who called it and whether that
-     * module may access native memory, on every allocation (docs/benchmarks.md).
-     */
-    private static final MemorySegment EVERYWHERE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-
     private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
     /**
      * The scopes of every CHECKED lifetime begun, held weakly: a segment whose scope is closed is
@@ -36,9 +28,14 @@ final class Lifetimes {
     private final Set<MemorySegment.Scope> begun = Collections.synchronizedSet(Collections.newSetFromMap(
             new WeakHashMap<>()));
 
-    /** @return the segment to hand out for a fresh FAST allocation: global scope, no lifetime */
+    /**
+     * @return the segment to hand out for a fresh FAST allocation: global scope, no lifetime. Made
+     *     with {@code reinterpret}, a restricted method (one caller check per allocation), rather than
+     *     as a slice of one all-of-memory segment: the slice runs fewer instructions but measured
+     *     slower in time (docs/benchmarks.md, "Old build against new").
+     */
     static MemorySegment fast(long address, long size) {
-        return EVERYWHERE.asSlice(address, size);
+        return MemorySegment.ofAddress(address).reinterpret(size);
     }
 
     /**
