@@ -65,7 +65,6 @@ import io.safealloc.api.Recovery;
 @ExtendWith(ConfigurationExtension.class)
 class ArenaTest {
 
-    private static final String TB1 = "io.safealloc.itests.tb1";
     private static final String TB1_ARENA_PID = "io.safealloc.itests.tb1.arena";
 
     @InjectBundleContext
@@ -117,7 +116,7 @@ class ArenaTest {
     }
 
     private Holding tb1Holding() {
-        return allocator.holdings().stream().filter(h -> h.bundleName().equals(TB1)).findFirst()
+        return allocator.holdings().stream().filter(h -> h.bundleName().equals(Fixture.TB1)).findFirst()
                 .orElseThrow(() -> new AssertionError("tb1 holds nothing: " + allocator.holdings()));
     }
 
@@ -127,10 +126,10 @@ class ArenaTest {
         long before = allocator.stats().bytesInUse();
         Arena tb1Arena = startTb1();
         // 600 from tb1's buffers, 1000 in its shared arena, 128 in a confined arena its ended thread left open.
-        assertEquals(1728, bytesOf(allocator.stats(), TB1));
+        assertEquals(1728, bytesOf(allocator.stats(), Fixture.TB1));
         MemorySegment fromTest = tb1Arena.allocate(JAVA_LONG, 100); // accounted to tb1, whose arena it is
         fromTest.setAtIndex(JAVA_LONG, 99, 42);
-        assertEquals(2528, bytesOf(allocator.stats(), TB1));
+        assertEquals(2528, bytesOf(allocator.stats(), Fixture.TB1));
         Holding held = tb1Holding();
         assertEquals(2, held.openArenas());
         assertEquals(1928, held.arenaBytes());
@@ -143,7 +142,7 @@ class ArenaTest {
         tb1Arena.close(); // closed by the stop: nothing to do
         Event leak = events.poll(10, TimeUnit.SECONDS);
         assertNotNull(leak, "no LEAK event");
-        assertEquals(TB1, leak.getProperty(MemoryEvents.BUNDLE_NAME));
+        assertEquals(Fixture.TB1, leak.getProperty(MemoryEvents.BUNDLE_NAME));
         assertEquals(6L, leak.getProperty(MemoryEvents.COUNT));
         assertEquals(2528L, leak.getProperty(MemoryEvents.BYTES));
         assertEquals(2L, leak.getProperty(MemoryEvents.ARENAS));
@@ -154,28 +153,28 @@ class ArenaTest {
     @Test
     @WithConfiguration(pid = TB1_ARENA_PID, location = "?")
     @WithFactoryConfiguration(factoryPid = AllocatorConstants.QUOTA_FACTORY_PID, name = "tb1arena", location = "?",
-            properties = {@Property(key = AllocatorConstants.QUOTA_BUNDLE, value = TB1),
+            properties = {@Property(key = AllocatorConstants.QUOTA_BUNDLE, value = Fixture.TB1),
                 @Property(key = AllocatorConstants.QUOTA_LIMIT, value = "2000", scalar = Scalar.Long)})
     void theBundlesQuotaAndTheHandlersApplyToItsArena() throws Exception {
         Arena tb1Arena = startTb1(); // holds 1728
         await("tb1's quota", () -> allocator.stats().bundles().stream()
-                .anyMatch(b -> b.bundleName().equals(TB1) && b.limit() == 2000));
+                .anyMatch(b -> b.bundleName().equals(Fixture.TB1) && b.limit() == 2000));
         List<MemEvent> asked = new CopyOnWriteArrayList<>();
         ServiceRegistration<MemHandler> handler = Fixture.register(context, event -> {
             asked.add(event);
-            return event.bundleName().equals(TB1) ? Recovery.FAIL : Recovery.DEFER;
+            return event.bundleName().equals(Fixture.TB1) ? Recovery.FAIL : Recovery.DEFER;
         }, 1000);
         try {
             MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> tb1Arena.allocate(300));
             assertEquals(Cause.LIMIT, e.cause());
             assertEquals(Budget.BUNDLE, e.event().budget());
-            assertEquals(TB1, e.event().bundleName());
+            assertEquals(Fixture.TB1, e.event().bundleName());
             assertEquals(Recovery.FAIL, e.decision());
             assertEquals(1, asked.size(), "the handler decided: " + asked);
             assertEquals(300, asked.getFirst().size());
-            assertEquals(1728, bytesOf(allocator.stats(), TB1), "a refused arena allocation books nothing");
+            assertEquals(1728, bytesOf(allocator.stats(), Fixture.TB1), "a refused arena allocation books nothing");
             tb1Arena.allocate(272); // exactly up to the quota
-            assertEquals(2000, bytesOf(allocator.stats(), TB1));
+            assertEquals(2000, bytesOf(allocator.stats(), Fixture.TB1));
         } finally {
             handler.unregister();
         }

@@ -43,7 +43,6 @@ import io.safealloc.api.MemoryAllocationException;
 @ExtendWith(ConfigurationExtension.class)
 class BundleAccountingTest {
 
-    private static final String TB1 = "io.safealloc.itests.tb1";
 
     @InjectBundleContext
     BundleContext context;
@@ -92,7 +91,7 @@ class BundleAccountingTest {
         String me = FrameworkUtil.getBundle(getClass()).getSymbolicName();
         MemorySegment mine = allocator.rAlloc(1234);
         startTb1();
-        assertEquals(600, bytesOf(allocator.stats(), TB1));
+        assertEquals(600, bytesOf(allocator.stats(), Fixture.TB1));
         assertEquals(1234, bytesOf(allocator.stats(), me));
         allocator.rFree(mine);
         assertEquals(0, bytesOf(allocator.stats(), me));
@@ -104,34 +103,34 @@ class BundleAccountingTest {
         long freesBefore = allocator.stats().frees();
         LongFunction<MemorySegment> workload = startTb1();
         workload.apply(4000); // held by tb1's account, never freed
-        assertEquals(4600, bytesOf(allocator.stats(), TB1));
+        assertEquals(4600, bytesOf(allocator.stats(), Fixture.TB1));
         assertEquals(before + 4600, allocator.stats().bytesInUse());
         tb1.stop();
         assertEquals(before, allocator.stats().bytesInUse(), "released when the bundle stopped");
         assertEquals(freesBefore + 4, allocator.stats().frees());
-        assertTrue(allocator.stats().bundles().stream().noneMatch(b -> b.bundleName().equals(TB1)));
+        assertTrue(allocator.stats().bundles().stream().noneMatch(b -> b.bundleName().equals(Fixture.TB1)));
     }
 
     // The quota exists for this test only: osgi-test creates it before and deletes it after.
     @Test
     @WithFactoryConfiguration(factoryPid = AllocatorConstants.QUOTA_FACTORY_PID, name = "tb1", location = "?",
-            properties = {@Property(key = AllocatorConstants.QUOTA_BUNDLE, value = TB1),
+            properties = {@Property(key = AllocatorConstants.QUOTA_BUNDLE, value = Fixture.TB1),
                 @Property(key = AllocatorConstants.QUOTA_LIMIT, value = "1000", scalar = Scalar.Long)})
     void aBundleOverItsQuotaGetsLimitWhileAnotherKeepsAllocating() throws Exception {
         LongFunction<MemorySegment> workload = startTb1(); // holds 600
         await("tb1's quota", () -> allocator.stats().bundles().stream()
-                .anyMatch(b -> b.bundleName().equals(TB1) && b.limit() == 1000));
+                .anyMatch(b -> b.bundleName().equals(Fixture.TB1) && b.limit() == 1000));
         MemoryAllocationException e = assertThrows(MemoryAllocationException.class, () -> workload.apply(500));
         assertEquals(Cause.LIMIT, e.cause());
         assertEquals(Budget.BUNDLE, e.event().budget());
-        assertEquals(TB1, e.event().bundleName());
+        assertEquals(Fixture.TB1, e.event().bundleName());
         assertEquals(tb1.getBundleId(), e.event().bundleId());
         MemorySegment mine = allocator.rAlloc(100_000); // the test bundle has no quota
         assertEquals(100_000, mine.byteSize());
         allocator.rFree(mine);
         MemorySegment small = workload.apply(300); // still within tb1's quota
-        assertEquals(900, bytesOf(allocator.stats(), TB1));
+        assertEquals(900, bytesOf(allocator.stats(), Fixture.TB1));
         allocator.rFree(small); // any bundle may free it; tb1's account is credited
-        assertEquals(600, bytesOf(allocator.stats(), TB1));
+        assertEquals(600, bytesOf(allocator.stats(), Fixture.TB1));
     }
 }

@@ -120,10 +120,10 @@ class EventAdminTest {
         Bundle tb1 = installer.installBundle("tb1.jar", false);
         try {
             tb1.start();
-            Fixture.await("tb1's allocations", () -> Fixture.bytesOf(allocator.stats(), "io.safealloc.itests.tb1") == 600);
+            Fixture.await("tb1's allocations", () -> Fixture.bytesOf(allocator.stats(), Fixture.TB1) == 600);
             tb1.stop();
             Event leak = next(MemoryEvents.LEAK);
-            assertEquals("io.safealloc.itests.tb1", leak.getProperty(MemoryEvents.BUNDLE_NAME));
+            assertEquals(Fixture.TB1, leak.getProperty(MemoryEvents.BUNDLE_NAME));
             assertEquals(tb1.getBundleId(), leak.getProperty(MemoryEvents.BUNDLE_ID));
             assertEquals(3L, leak.getProperty(MemoryEvents.COUNT));
             assertEquals(600L, leak.getProperty(MemoryEvents.BYTES));

@@ -20,6 +20,9 @@ import io.safealloc.api.MemStats;
 /** Shared steps of the integration tests. */
 final class Fixture {
 
+    /** The symbolic name of the allocating test bundle tb1. */
+    static final String TB1 = "io.safealloc.itests.tb1";
+
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private Fixture() {

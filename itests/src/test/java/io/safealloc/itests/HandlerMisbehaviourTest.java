@@ -122,9 +122,9 @@ class HandlerMisbehaviourTest {
             Bundle tb1 = installer.installBundle("tb1.jar", false);
             try {
                 tb1.start();
-                Fixture.await("tb1's allocations", () -> Fixture.bytesOf(allocator.stats(), "io.safealloc.itests.tb1") == 600);
+                Fixture.await("tb1's allocations", () -> Fixture.bytesOf(allocator.stats(), Fixture.TB1) == 600);
                 tb1.stop();
-                assertEquals(0, Fixture.bytesOf(allocator.stats(), "io.safealloc.itests.tb1"));
+                assertEquals(0, Fixture.bytesOf(allocator.stats(), Fixture.TB1));
             } finally {
                 tb1.uninstall();
             }

@@ -39,7 +39,6 @@ import io.safealloc.api.AllocatorService;
 @ExtendWith(ServiceExtension.class)
 class ServiceLifetimeTest {
 
-    private static final String TB1 = "io.safealloc.itests.tb1";
 
     @InjectBundleContext
     BundleContext context;
@@ -94,17 +93,17 @@ class ServiceLifetimeTest {
         try {
             tb1.start();
             assertNotNull(workload.waitForService(5000), "tb1's component did not come up");
-            assertEquals(600, bytesOf(allocator.stats(), TB1));
+            assertEquals(600, bytesOf(allocator.stats(), Fixture.TB1));
 
             ComponentDescriptionDTO component = scr.getComponentDescriptionDTOs(tb1).iterator().next();
             scr.disableComponent(component).timeout(TimeUnit.SECONDS.toMillis(5)).getValue();
             assertTrue(workload.isEmpty(), "tb1's component is gone");
             assertFalse(Arrays.asList(usingBundles(reference)).contains(tb1), "tb1 released the allocator");
-            assertEquals(600, bytesOf(allocator.stats(), TB1), "tb1 still runs: its memory is still its own");
+            assertEquals(600, bytesOf(allocator.stats(), Fixture.TB1), "tb1 still runs: its memory is still its own");
 
             long frees = allocator.stats().frees();
             tb1.stop();
-            assertEquals(0, bytesOf(allocator.stats(), TB1), "released when tb1 stopped");
+            assertEquals(0, bytesOf(allocator.stats(), Fixture.TB1), "released when tb1 stopped");
             assertEquals(frees + 3, allocator.stats().frees());
         } finally {
             context.ungetService(reference);

@@ -121,13 +121,10 @@ final class ArenaBlocks implements Runnable {
      * @return whether this call freed them
      */
     boolean freeAll() {
-        return freeAll(null);
+        return freeAll(arenas.ledgerOf(account));
     }
 
-    /**
-     * The same, crediting {@code creditTo}, the calling thread's ledger for the owner, which the
-     * caller kept ({@code null}: looked up).
-     */
+    /** The same, crediting {@code creditTo}: the calling thread's ledger for the owner, kept by the caller. */
     boolean freeAll(AccountLedger creditTo) {
         if ((boolean) FREED.getAcquire(this)) {
             return false;
@@ -139,11 +136,7 @@ final class ArenaBlocks implements Runnable {
         for (int i = 0; i < (malloced - 1) * 2; i += 2) {
             arenas.free(more[i], more[i + 1]);
         }
-        if (creditTo != null) {
-            arenas.credit(creditTo, count, bytes);
-        } else {
-            arenas.credit(account, count, bytes);
-        }
+        arenas.credit(creditTo, count, bytes);
         more = null;
         return true;
     }

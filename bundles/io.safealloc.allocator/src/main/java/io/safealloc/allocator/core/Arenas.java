@@ -209,12 +209,10 @@ final class Arenas {
         backend.free(address, Math.max(size, 1));
     }
 
-    /** Credits the owner with an arena's {@code count} allocations of {@code bytes}, freed together. */
-    void credit(Account account, int count, long bytes) {
-        credit(ledgers.of(account), count, bytes);
-    }
-
-    /** The same, to a ledger of the calling thread that the caller keeps (a confined arena's). */
+    /**
+     * Credits the owner, through {@code ledger} (the calling thread's), with an arena's {@code count}
+     * allocations of {@code bytes}, freed together.
+     */
     void credit(AccountLedger ledger, int count, long bytes) {
         if (count > 0) {
             ledger.countFrees(count);
