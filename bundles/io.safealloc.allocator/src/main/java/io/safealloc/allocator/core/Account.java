@@ -136,6 +136,6 @@ final class Account {
         foldedBytes += ended.bytes();
         foldedAllocations += ended.allocations();
         foldedFrees += ended.frees();
-        ended.giveAllBack(budget);
+        ended.giveAllBack();
     }
 }

@@ -50,6 +50,7 @@ final class AccountLedger extends Reserve {
     private long pad1, pad2, pad3, pad4, pad5, pad6, pad7, pad8;
 
     AccountLedger(Account account, ThreadLedger thread) {
+        super(account.budget);
         this.account = account;
         this.thread = thread;
         this.threadId = thread.owner.threadId();

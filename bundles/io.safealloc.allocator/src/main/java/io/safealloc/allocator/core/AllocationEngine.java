@@ -230,16 +230,15 @@ final class AllocationEngine {
 
     /**
      * Enters a fresh allocation in the live table, undoing it ({@link #takeBack}) if its owner closed
-     * meanwhile or the insert throws (an {@link OutOfMemoryError} while the table grows).
+     * meanwhile or the table could not grow (an {@link OutOfMemoryError}), which is then thrown.
      *
      * @param adopted whether the caller still owns the memory (adopt)
      */
     void record(Account account, long address, long size, boolean adopted) {
-        try {
-            live.insert(address, Entry.of(size, account.index));
-        } catch (Throwable notEntered) {
+        Throwable notEntered = live.tryInsert(address, Entry.of(size, account.index));
+        if (notEntered != null) {
             takeBack(account, address, size, adopted);
-            throw notEntered;
+            throw Unchecked.rethrow(notEntered);
         }
         if (account.closed) {
             // The owner was closed while this call was in flight and its release may have missed it.

@@ -35,16 +35,23 @@ final class Ledgers {
 
     private final SharedBudget global = new SharedBudget();
     /**
-     * Advanced by each reclaim (under {@link #reclaiming}) before it takes any reserve; read by every
-     * call before it touches a reserve, so that a thread a reclaim found idle settles under the
-     * reserve's lock at its next call instead of using what was taken (see {@link Reserve}).
+     * Advanced by each reclaim (under {@link #reclaiming}) before it takes any reserve, then the
+     * {@link #generation} with it; read when a reserve settles, which is then under its lock (see
+     * {@link Reserve}).
      */
     private volatile long epoch;
+    /**
+     * Advanced whenever what a reserve may hold changes: a reclaim, a new limit, a new quota. Read by
+     * every call before it touches a reserve (the only shared field it reads when nothing changed):
+     * a reserve settled for another generation settles first, so that a thread a reclaim found
+     * idle settles under the reserve's lock at its next call instead of using what was taken.
+     */
+    private volatile long generation;
     /** Serialises reclaims (a thread waiting here is blocked, so its reserves can be taken meanwhile). */
     private final Object reclaiming = new Object();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
     private final PerThreadLedgers<ThreadLedger> threads =
-            new PerThreadLedgers<>(ThreadLedger::isDead, ended -> ended.giveAllBack(global));
+            new PerThreadLedgers<>(ThreadLedger::isDead, ThreadLedger::giveAllBack);
 
     SharedBudget global() {
         return global;
@@ -80,29 +87,50 @@ final class Ledgers {
      */
     long reserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ThreadLedger thread = ledger.thread;
-        Account account = ledger.account;
-        long limit = config.limit();
-        long quota = account.limit;
-        long now = epoch;
-        thread.settle(global, limit, now);
-        ledger.settle(account.budget, quota, now);
+        settle(ledger, config);
         if (thread.held >= bytes && ledger.held >= bytes) {
             thread.held -= bytes;
             ledger.held -= bytes;
             ledger.addBytes(bytes);
             return Status.GRANTED;
         }
-        return reserveShared(ledger, bytes, limit, quota);
+        return reserveShared(ledger, bytes, config);
     }
 
-    private long reserveShared(AccountLedger ledger, long bytes, long limit, long quota) {
+    /**
+     * Settles the calling thread's reserves for the limit, the quota and the reclaims in force, if
+     * anything changed since it last did (a new {@link #generation}); costs one volatile read and
+     * two comparisons when nothing did.
+     */
+    private void settle(AccountLedger ledger, AllocatorConfig config) {
+        long now = generation;
+        if (ledger.thread.settledGeneration != now || ledger.settledGeneration != now) {
+            long reclaims = epoch; // read after the generation, which a reclaim advances after it
+            ledger.thread.settle(config.limit(), reclaims, now);
+            ledger.settle(ledger.account.limit, reclaims, now);
+        }
+    }
+
+    /**
+     * Makes every thread settle its reserves again at its next call, for a limit or a quota that
+     * changed (a new limit also takes idle threads' reserves back: {@link #capReserves}).
+     */
+    void limitsChanged() {
+        advanceGeneration();
+    }
+
+    private synchronized void advanceGeneration() {
+        generation = generation + 1;
+    }
+
+    private long reserveShared(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
+        long limit = config.limit();
+        long quota = account.limit;
         for (boolean reclaimed = false;; reclaimed = true) {
             if (reclaimed) { // the reclaim took this thread's reserves too: settle before using them
-                long now = epoch;
-                thread.settle(global, limit, now);
-                ledger.settle(account.budget, quota, now);
+                settle(ledger, config);
             }
             long globalNeed = thread.shortfall(bytes);
             long globalAfter = globalNeed == 0 ? 0 : global.grant(globalNeed, limit);
@@ -151,9 +179,10 @@ final class Ledgers {
         synchronized (reclaiming) {
             long now = epoch + 1;
             epoch = now; // before any reserve is looked at (see Reserve)
+            advanceGeneration();
             List<Reserve> running = new ArrayList<>();
             for (Reserve reserve : reserves) {
-                if (!reserve.reclaim(budget, now)) {
+                if (!reserve.reclaim(now)) {
                     running.add(reserve);
                 }
             }
@@ -169,7 +198,7 @@ final class Ledgers {
                 } else {
                     LockSupport.parkNanos(50_000); // backing off while running threads reach their next call
                 }
-                running.removeIf(reserve -> reserve.reclaim(budget, now));
+                running.removeIf(reserve -> reserve.reclaim(now));
             }
         }
     }
@@ -183,8 +212,9 @@ final class Ledgers {
         synchronized (reclaiming) {
             long now = epoch + 1;
             epoch = now;
+            advanceGeneration();
             for (ThreadLedger thread : threads.current()) {
-                thread.reclaim(global, now);
+                thread.reclaim(now);
             }
         }
     }
@@ -200,9 +230,7 @@ final class Ledgers {
     void force(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
-        long now = epoch;
-        thread.settle(global, config.limit(), now);
-        ledger.settle(account.budget, account.limit, now);
+        settle(ledger, config);
         long globalNeed = thread.shortfall(bytes);
         long quotaNeed = ledger.shortfall(bytes);
         // Only a grant may raise a peak: the figure read without one can include another thread's
@@ -248,17 +276,13 @@ final class Ledgers {
     /** Unbooks {@code bytes} from the calling thread's ledger into its reserves, giving back any excess. */
     void unreserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
         ledger.addBytes(-bytes);
-        ThreadLedger thread = ledger.thread;
-        Account account = ledger.account;
-        long now = epoch;
-        thread.settle(global, config.limit(), now);
-        thread.refill(global, bytes);
-        ledger.settle(account.budget, account.limit, now);
-        ledger.refill(account.budget, bytes);
+        settle(ledger, config);
+        ledger.thread.refill(bytes);
+        ledger.refill(bytes);
     }
 
     private ThreadLedger register() {
-        ThreadLedger ledger = new ThreadLedger();
+        ThreadLedger ledger = new ThreadLedger(global);
         threads.register(ledger);
         return ledger;
     }

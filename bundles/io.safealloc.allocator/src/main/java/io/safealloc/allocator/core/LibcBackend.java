@@ -59,7 +59,7 @@ public final class LibcBackend implements NativeBackend {
         try {
             return size <= CRITICAL_LIMIT ? (long) MALLOC_CRITICAL.invokeExact(size) : (long) MALLOC.invokeExact(size);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Unchecked.rethrow(t);
         }
     }
 
@@ -70,7 +70,7 @@ public final class LibcBackend implements NativeBackend {
                     ? (long) CALLOC_CRITICAL.invokeExact(1L, size)
                     : (long) CALLOC.invokeExact(1L, size);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Unchecked.rethrow(t);
         }
     }
 
@@ -79,7 +79,7 @@ public final class LibcBackend implements NativeBackend {
         try {
             return (long) ALIGNED_ALLOC.invokeExact(alignment, size);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Unchecked.rethrow(t);
         }
     }
 
@@ -88,7 +88,7 @@ public final class LibcBackend implements NativeBackend {
         try {
             return (long) REALLOC.invokeExact(address, size);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Unchecked.rethrow(t);
         }
     }
 
@@ -101,17 +101,7 @@ public final class LibcBackend implements NativeBackend {
                 FREE.invokeExact(address);
             }
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw Unchecked.rethrow(t);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("native call failed", t);
     }
 }

@@ -108,20 +108,24 @@ final class LiveShard {
 
     /**
      * Replaces {@code old} by a right-sized table holding its live entries, or, when another thread
-     * migrates it already, waits for that. Whatever it throws (an {@link OutOfMemoryError} above all),
+     * migrates it already, waits for that. Whatever fails (an {@link OutOfMemoryError} above all),
      * the shard's current table is then usable: either the new one, published complete, or the old
      * one with no slot left frozen.
+     *
+     * @return {@code null} when the shard's table was replaced (by this thread or another), else
+     *     what made this migration fail, for the insert that needed the room to report (returned,
+     *     not thrown, so that the allocation path has no exception handler to compile)
      */
-    void migrate(Table old) {
+    Throwable migrate(Table old) {
         if (!migrating.compareAndSet(false, true)) {
             awaitMigration(old);
-            return;
+            return null;
         }
         long[] s = old.slots;
         int frozen = 0; // slots [0, frozen) carry FROZEN
         try {
             if (table != old) {
-                return; // somebody else migrated it already
+                return null; // somebody else migrated it already
             }
             // Allocate first, sized on a count taken without freezing (slack for the inserts that
             // may land until the slots are frozen): a heap that cannot hold it then costs nothing.
@@ -162,13 +166,14 @@ final class LiveShard {
             }
             fresh.used.set(live);
             table = fresh; // volatile write publishes the filled arrays
+            return null;
         } catch (Throwable failed) {
             // No new table: thaw the old one before the flag drops, so that no thread waits for a
             // table that will never come (only this thread writes a frozen slot: other threads' CASes fail on it).
             for (int i = 0; i < frozen; i += 2) {
                 SLOTS.setVolatile(s, i, (long) SLOTS.getVolatile(s, i) & ~FROZEN);
             }
-            throw failed;
+            return failed;
         } finally {
             migrating.set(false);
         }

@@ -77,14 +77,32 @@ final class LiveTable {
         return shards[(int) (hash >>> (64 - SHARD_BITS))];
     }
 
-    /** Adds a key that is not in the table (a fresh address from malloc, or a checked adoption). */
+    /**
+     * Adds a key that is not in the table (a block put back after a failed resize).
+     *
+     * @throws OutOfMemoryError (or whatever else failed) if the table could not grow to make room;
+     *     nothing was entered, and the table stays usable
+     */
     void insert(long address, long value) {
+        Throwable failed = tryInsert(address, value);
+        if (failed != null) {
+            throw Unchecked.rethrow(failed);
+        }
+    }
+
+    /**
+     * Adds a key that is not in the table (a fresh address from malloc, or a checked adoption).
+     *
+     * @return {@code null} once entered; else what kept the table from growing to make room (an
+     *     {@link OutOfMemoryError} above all): nothing was entered, and the table stays usable
+     */
+    Throwable tryInsert(long address, long value) {
         SlotHint hint = SlotHint.mine(hints);
         if (hint != null) {
             Table hinted = hint.tableFor(address);
             // Only a tombstone is claimed this way: claiming an empty slot must count it and may migrate.
             if (hinted != null && claim(hinted.slots, hint.slot, LiveShard.TOMBSTONE, address, value)) {
-                return;
+                return null;
             }
         }
         long h = LiveShard.hash(address);
@@ -99,7 +117,10 @@ final class LiveTable {
                 long k = (long) LiveShard.SLOTS.getVolatile(s, i << 1);
                 if (k == LiveShard.EMPTY || k == LiveShard.TOMBSTONE) {
                     if (k == LiveShard.EMPTY && t.used.get() >= t.threshold) {
-                        shard.migrate(t);
+                        Throwable failed = shard.migrate(t);
+                        if (failed != null) {
+                            return failed;
+                        }
                         continue retry;
                     }
                     if (claim(s, i, k, address, value)) {
@@ -109,7 +130,7 @@ final class LiveTable {
                         if (hint != null) {
                             hint.remember(address, shard, t, i);
                         }
-                        return;
+                        return null;
                     }
                     continue; // lost the slot: look at it again
                 }
@@ -120,7 +141,10 @@ final class LiveTable {
                 i = t.next(i);
                 probes++;
             }
-            shard.migrate(t);
+            Throwable failed = shard.migrate(t);
+            if (failed != null) {
+                return failed;
+            }
         }
     }
 

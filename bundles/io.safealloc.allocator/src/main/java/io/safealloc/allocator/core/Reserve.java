@@ -10,18 +10,23 @@ package io.safealloc.allocator.core;
  * adds per allocate + free; docs/benchmarks.md says how much that costs). A subclass rather than
  * a field, so that the allocation path reads it without one more indirection.
  *
+ * <p>Settling: whatever changes what a reserve may hold (a new limit or quota, a reclaim) advances
+ * the generation of {@link Ledgers}, a volatile counter that the owner reads once per call; the owner
+ * compares it with the generation it last {@link #settle settled} for, and only when they differ
+ * does it settle, under this object's lock, for the limit, the quota and the reclaims in force. So
+ * the allocation path reads one shared field and compares it twice, whatever may change.
+ *
  * <p>Reclaiming: a reserve that backs no live memory can be taken back while its thread lives
  * ({@link #reclaim}, by {@link Ledgers} before it declares a LIMIT, and when a new limit is set), with
- * nothing added to the owner's hot path but one plain comparison. The protocol: the reclaimer first
- * advances the reclaim epoch (a volatile field of {@link Ledgers} that the owner reads on every call
- * before touching {@link #held}), then takes {@link #held} only if the owner is provably outside
- * every call: parked, blocked or ended ({@link Thread#getState}; a thread cannot park between its
- * read and its write of {@link #held}, and the state change that parked it published those writes),
- * or it is the reclaimer itself. An owner that wakes up afterwards reads the new epoch, so its next
- * call does not use the plain fast path but {@link #settle}s under this object's lock, where it sees
- * what the reclaimer took and gives back whatever is left. An owner that is running is not touched:
- * it gives its reserve back itself at its next call. Writes of {@link #held} by anyone else than the
- * owner, and the owner's settlement, hold this object's lock.
+ * nothing added to the owner's hot path. The protocol: the reclaimer first advances the reclaim
+ * epoch and the generation, then takes {@link #held} only if the owner is provably outside every
+ * call: parked, blocked or ended ({@link Thread#getState}; a thread cannot park between its read and
+ * its write of {@link #held}, and the state change that parked it published those writes), or it is
+ * the reclaimer itself. An owner that wakes up afterwards reads the new generation, so its next call
+ * does not use the plain fast path but settles under this object's lock, where it sees what the
+ * reclaimer took and gives back whatever is left. An owner that is running is not touched: it gives
+ * its reserve back itself at its next call. Writes of {@link #held} by anyone else than the owner, and
+ * the owner's settlement, hold this object's lock.
  *
  * <p>Only the owning thread touches it while that thread lives, apart from a reclaim as above;
  * afterwards {@link #giveAllBack} folds it (see {@link PerThreadLedgers}).
@@ -33,8 +38,12 @@ abstract class Reserve {
     /** The most a thread's reserve grows to when it frees large blocks. */
     static final long MAX_CEILING = 4 * 1024 * 1024;
 
+    /** The budget this reserve holds bytes of. */
+    final SharedBudget budget;
     /** Bytes granted by the budget and not in use. */
     long held;
+    /** The generation of {@link Ledgers} this reserve was last settled for; -1 before the first. */
+    long settledGeneration = -1;
     /** The most {@link #held} may hold now; it only grows until the limit changes. */
     private long keep;
     /** The most {@link #keep} may grow to under {@link #settledLimit}. */
@@ -43,6 +52,10 @@ abstract class Reserve {
     private long settledLimit = -1;
     /** The reclaim epoch the owner last settled for (written under this object's lock); -1 before the first. */
     private long settledEpoch = -1;
+
+    Reserve(SharedBudget budget) {
+        this.budget = budget;
+    }
 
     /** @return the thread that owns this reserve */
     abstract Thread owner();
@@ -66,17 +79,11 @@ abstract class Reserve {
     }
 
     /**
-     * Called by the owner before it touches {@link #held}: applies {@code limit} (0 for none), so
-     * that what exceeds the new keep goes back, and, after a reclaim (a new {@code epoch}), gives
-     * back everything still held. Costs two comparisons when nothing changed.
+     * Called by the owner, before it touches {@link #held}, when its {@link #settledGeneration} is
+     * not {@code generation}: applies {@code limit} (0 for none), so that what exceeds the new keep
+     * goes back, and, after a reclaim (a new {@code epoch}), gives back everything still held.
      */
-    final void settle(SharedBudget budget, long limit, long epoch) {
-        if (settledLimit != limit || settledEpoch != epoch) {
-            settleLocked(budget, limit, epoch);
-        }
-    }
-
-    private synchronized void settleLocked(SharedBudget budget, long limit, long epoch) {
+    final synchronized void settle(long limit, long epoch, long generation) {
         if (settledEpoch != epoch) {
             // Memory was short since the last call: what this thread keeps goes back (a reclaimer
             // may have taken it already), and the keep starts small again.
@@ -88,9 +95,10 @@ abstract class Reserve {
         if (settledLimit != limit) {
             keep = keepFor(limit);
             ceiling = ceilingFor(limit);
-            held = keepOrGiveBack(budget, held);
+            held = keepOrGiveBack(held);
             settledLimit = limit;
         }
+        settledGeneration = generation;
     }
 
     /**
@@ -100,7 +108,7 @@ abstract class Reserve {
      *
      * @return whether this reserve is done with for {@code epoch}; {@code false} while its owner runs
      */
-    final synchronized boolean reclaim(SharedBudget budget, long epoch) {
+    final synchronized boolean reclaim(long epoch) {
         if (settledEpoch == epoch) {
             return true;
         }
@@ -136,20 +144,20 @@ abstract class Reserve {
      * Takes back {@code bytes} that were freed, growing the keep to hold such a block (up to the
      * ceiling); gives the budget whatever exceeds the keep.
      */
-    final void refill(SharedBudget budget, long bytes) {
+    final void refill(long bytes) {
         if (bytes > keep && keep < ceiling) {
             keep = Math.min(bytes, ceiling);
         }
-        held = keepOrGiveBack(budget, held + bytes);
+        held = keepOrGiveBack(held + bytes);
     }
 
     /** Gives everything held back to the budget (its thread has ended). */
-    final synchronized void giveAllBack(SharedBudget budget) {
+    final synchronized void giveAllBack() {
         budget.giveBack(held);
         held = 0;
     }
 
-    private long keepOrGiveBack(SharedBudget budget, long bytes) {
+    private long keepOrGiveBack(long bytes) {
         if (bytes > keep) {
             budget.giveBack(bytes - keep);
             return keep;

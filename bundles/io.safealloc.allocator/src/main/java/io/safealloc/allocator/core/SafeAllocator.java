@@ -268,6 +268,7 @@ public final class SafeAllocator {
             throw new IllegalArgumentException("quota of " + ownerName + " must be >= 0 bytes, was " + limit);
         }
         accounts.setQuota(Objects.requireNonNull(ownerName), limit);
+        ledgers.limitsChanged();
     }
 
     // ---- the views -------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ final class SlotHint {
     /**
      * @param hints a table of {@link #SLOTS} hints
      * @return the calling thread's hint, made at its first call (or when the slot's thread has
-     *     ended); {@code null} when another live thread holds the slot. Two threads racing for a
+     *     ended); {@code null} when another live thread holds the slot, or the Java heap has no room
+     *     for a new hint (an insert must not fail for want of one). Two threads racing for a
      *     slot both work on, one without a hint from then on.
      */
     static SlotHint mine(SlotHint[] hints) {
@@ -40,7 +41,11 @@ final class SlotHint {
             return hint;
         }
         if (hint == null || !hint.thread.isAlive()) {
-            hint = new SlotHint();
+            try {
+                hint = new SlotHint();
+            } catch (OutOfMemoryError noHeap) {
+                return null; // a hint is only a shortcut: the insert or remove goes on without one
+            }
             hints[index] = hint;
             return hint;
         }

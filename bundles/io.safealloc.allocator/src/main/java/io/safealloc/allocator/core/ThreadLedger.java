@@ -21,6 +21,11 @@ final class ThreadLedger extends Reserve {
 
     private AccountLedger[] byIndex = new AccountLedger[8];
 
+    /** The calling thread's ledger, holding a reserve of {@code global}. */
+    ThreadLedger(SharedBudget global) {
+        super(global);
+    }
+
     @Override
     Thread owner() {
         return owner;

@@ -74,6 +74,7 @@ class LedgersTest extends LedgerFixture {
 
         // A limit resets the keep to the limit's (the reserve is trimmed at the thread's next call).
         AllocatorConfig limited = config.withLimit(64L << 20);
+        ledgers.limitsChanged();
         cycle(ledgers, ledger, 100, limited);
         assertEquals(Reserve.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
         cycle(ledgers, ledger, block, limited);
