@@ -38,7 +38,8 @@ final class ConfinedSafeArena extends SafeArena {
     static final long FIRST_CHUNK = 1024;
     static final long MAX_CHUNK = 64 * 1024;
 
-    // The chunk blocks are carved from (owner thread only): a segment scoped to this arena, sliced.
+    // The chunk blocks are carved from (owner thread only). Its first block gets a segment of its own;
+    // the chunk's segment, scoped to this arena and sliced for the next blocks, is made at the second.
     private MemorySegment chunk;
     private long chunkBase;
     private long chunkUsed;
@@ -54,7 +55,7 @@ final class ConfinedSafeArena extends SafeArena {
                 address = arenas.recover(account, byteSize, address, () -> carve(byteSize));
             }
             blocks.book(byteSize);
-            segment = chunk.asSlice(address - chunkBase, byteSize);
+            segment = address == chunkBase ? segment(address, byteSize) : chunkSegment().asSlice(address - chunkBase, byteSize);
         } else {
             long address = arenas.allocate(account, byteSize, byteAlignment);
             long accounted = Arenas.accounted(byteSize, byteAlignment);
@@ -83,25 +84,21 @@ final class ConfinedSafeArena extends SafeArena {
             return status;
         }
         long need = Math.max(16, (size + 15) & -16);
-        if (chunk == null || chunkUsed + need > chunkSize) {
-            long newSize = chunk == null ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
+        if (chunkUsed + need > chunkSize) {
+            long newSize = chunkSize == 0 ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
             long address = arenas.mallocChunk(newSize);
             if (address == 0) {
                 arenas.unbook(account, size);
                 return Status.FAILED;
             }
-            boolean listed = false;
             try {
                 blocks.add(address, newSize);
-                listed = true;
-                chunk = MemorySegment.ofAddress(address).reinterpret(newSize, scope, null);
-            } catch (Throwable notServed) { // OutOfMemoryError growing the list: libc and the books keep nothing
-                if (!listed) {
-                    arenas.free(address, newSize);
-                }
+            } catch (Throwable notListed) { // OutOfMemoryError growing the list: libc and the books keep nothing
+                arenas.free(address, newSize);
                 arenas.unbook(account, size);
-                throw notServed;
+                throw notListed;
             }
+            chunk = null;
             chunkBase = address;
             chunkUsed = 0;
             chunkSize = newSize;
@@ -109,6 +106,16 @@ final class ConfinedSafeArena extends SafeArena {
         long address = chunkBase + chunkUsed;
         chunkUsed += need;
         return address;
+    }
+
+    /** @return the current chunk's segment, made at its first use (its second block) */
+    private MemorySegment chunkSegment() {
+        MemorySegment c = chunk;
+        if (c == null) {
+            c = MemorySegment.ofAddress(chunkBase).reinterpret(chunkSize, scope, null);
+            chunk = c;
+        }
+        return c;
     }
 
     private void checkUsable(String what) {
