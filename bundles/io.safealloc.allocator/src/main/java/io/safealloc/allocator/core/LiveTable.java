@@ -1,6 +1,7 @@
 package io.safealloc.allocator.core;
 
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import io.safealloc.allocator.core.LiveShard.Table;
 
@@ -52,7 +53,9 @@ final class LiveTable {
     private final LiveShard[] shards = new LiveShard[SHARDS];
 
     /** The threads' hints (see {@link SlotHint#mine}); kept here so that the allocation path reads one field. */
-    private final SlotHint[] hints = new SlotHint[SlotHint.SLOTS];
+    final SlotHint[] hints = new SlotHint[SlotHint.SLOTS];
+    /** Makes a thread's hint at its first call ({@code SlotHint::new} but in tests). */
+    final Supplier<SlotHint> newHints;
 
     LiveTable() {
         this(long[]::new);
@@ -63,6 +66,12 @@ final class LiveTable {
      *     longs (a seam: a test makes it throw {@link OutOfMemoryError})
      */
     LiveTable(IntFunction<long[]> slotArrays) {
+        this(slotArrays, SlotHint::new);
+    }
+
+    /** @param newHints makes a thread's hint (a seam: a test makes it throw {@link OutOfMemoryError}) */
+    LiveTable(IntFunction<long[]> slotArrays, Supplier<SlotHint> newHints) {
+        this.newHints = newHints;
         for (int i = 0; i < SHARDS; i++) {
             shards[i] = new LiveShard(slotArrays);
         }
@@ -97,7 +106,7 @@ final class LiveTable {
      *     {@link OutOfMemoryError} above all): nothing was entered, and the table stays usable
      */
     Throwable tryInsert(long address, long value) {
-        SlotHint hint = SlotHint.mine(hints);
+        SlotHint hint = SlotHint.mine(this);
         if (hint != null) {
             Table hinted = hint.tableFor(address);
             // Only a tombstone is claimed this way: claiming an empty slot must count it and may migrate.
@@ -198,7 +207,7 @@ final class LiveTable {
      * @return the value that was stored, or {@link #NOT_FOUND} when the address is not live
      */
     long remove(long address) {
-        SlotHint hint = SlotHint.mine(hints);
+        SlotHint hint = SlotHint.mine(this);
         if (hint != null) {
             Table hinted = hint.tableFor(address);
             if (hinted != null) {

@@ -27,13 +27,14 @@ final class SlotHint {
     int slot;
 
     /**
-     * @param hints a table of {@link #SLOTS} hints
+     * @param table the table whose hints ({@link #SLOTS} of them) are looked up
      * @return the calling thread's hint, made at its first call (or when the slot's thread has
      *     ended); {@code null} when another live thread holds the slot, or the Java heap has no room
      *     for a new hint (an insert must not fail for want of one). Two threads racing for a
      *     slot both work on, one without a hint from then on.
      */
-    static SlotHint mine(SlotHint[] hints) {
+    static SlotHint mine(LiveTable table) {
+        SlotHint[] hints = table.hints;
         long id = Thread.currentThread().threadId();
         int index = (int) id & (SLOTS - 1);
         SlotHint hint = hints[index];
@@ -42,7 +43,7 @@ final class SlotHint {
         }
         if (hint == null || !hint.thread.isAlive()) {
             try {
-                hint = new SlotHint();
+                hint = table.newHints.get();
             } catch (OutOfMemoryError noHeap) {
                 return null; // a hint is only a shortcut: the insert or remove goes on without one
             }

@@ -1,7 +1,9 @@
 package io.safealloc.allocator.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 12, item 1, on the table alone: a migration that cannot get memory leaves its shard usable
- * (no slot stays frozen, nobody waits for a table that never comes) and loses no key.
+ * (no slot stays frozen, nobody waits for a table that never comes) and loses no key; a thread whose
+ * slot hint cannot be made works without one.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a spinning shard is not interruptible
 class LiveTableOomTest {
@@ -82,5 +86,26 @@ class LiveTableOomTest {
         for (long k : inserted) {
             assertTrue(table.remove(k) != LiveTable.NOT_FOUND);
         }
+    }
+
+    @Test
+    void aThreadWhoseSlotHintFindsNoHeapStillInsertsAndRemoves() {
+        int[] refused = {0};
+        LiveTable table = new LiveTable(long[]::new, () -> {
+            refused[0]++;
+            throw new OutOfMemoryError("test: no heap for a slot hint");
+        });
+        try {
+            for (int i = 0; i < 1_000; i++) {
+                assertNull(table.tryInsert(key(0, i), i), "entered without a hint");
+            }
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals(i, table.remove(key(0, i)), "found and removed without a hint");
+            }
+        } catch (OutOfMemoryError notCaught) { // JUnit would rethrow it and end the test JVM
+            fail("a hint that could not be made failed the call", notCaught);
+        }
+        assertEquals(LiveTable.NOT_FOUND, table.get(key(0, 0)));
+        assertTrue(refused[0] >= 2000, "every call asked for a hint and went on without one: " + refused[0]);
     }
 }
