@@ -112,9 +112,10 @@ final class LiveShard {
      * the shard's current table is then usable: either the new one, published complete, or the old
      * one with no slot left frozen.
      *
-     * @return {@code null} when the shard's table was replaced (by this thread or another), else
-     *     what made this migration fail, for the insert that needed the room to report (returned,
-     *     not thrown, so that the allocation path has no exception handler to compile)
+     * @return {@code null} when this thread's migration succeeded or another thread's ended (the
+     *     caller looks at the current table again), else what made this thread's migration fail, for
+     *     the insert that needed the room to report (returned, not thrown, so that the allocation
+     *     path has no exception handler to compile)
      */
     Throwable migrate(Table old) {
         if (!migrating.compareAndSet(false, true)) {
