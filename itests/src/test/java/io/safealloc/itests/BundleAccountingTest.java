@@ -43,7 +43,6 @@ import io.safealloc.api.MemoryAllocationException;
 @ExtendWith(ConfigurationExtension.class)
 class BundleAccountingTest {
 
-
     @InjectBundleContext
     BundleContext context;
 

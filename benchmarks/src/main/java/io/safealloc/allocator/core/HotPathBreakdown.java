@@ -42,9 +42,8 @@ public class HotPathBreakdown {
 
     private final LibcBackend libc = LibcBackend.INSTANCE;
     private final LiveTable live = new LiveTable();
-    private final Ledgers ledgers = new Ledgers();
+    private final Ledgers ledgers = new Ledgers(0); // no limit: always granted
     private final Account account = new Account(1, new Owner(1, "io.example.consumer"));
-    private final AllocatorConfig config = AllocatorConfig.DEFAULTS;
     private final AtomicLongArray cells = new AtomicLongArray(16);
 
     @Param("64")
@@ -109,14 +108,12 @@ public class HotPathBreakdown {
     /** What rAlloc books before calling libc (no limit: always granted). */
     private AccountLedger bookAllocation() {
         AccountLedger ledger = ledgers.of(account);
-        ledgers.reserve(ledger, size, config);
+        ledgers.reserve(ledger, size);
         return ledger;
     }
 
     /** What rFree books after calling libc, on the freeing thread's ledger. */
     private void bookFree(long bytes) {
-        AccountLedger ledger = ledgers.of(account);
-        ledger.countFree();
-        ledgers.unreserve(ledger, bytes, config);
+        ledgers.unbook(account, bytes);
     }
 }

@@ -163,7 +163,7 @@ final class AllocationEngine {
             return Status.TOO_BIG;
         }
         AccountLedger ledger = ledgers.of(account);
-        long status = ledgers.reserve(ledger, accounted, c);
+        long status = ledgers.reserve(ledger, accounted);
         if (status < 0) {
             return status;
         }
@@ -173,7 +173,7 @@ final class AllocationEngine {
             default -> backend.aligned(alignment, block);
         };
         if (address == 0) {
-            ledgers.unreserve(ledger, accounted, c);
+            ledgers.unreserve(ledger, accounted);
             return Status.FAILED;
         }
         if (kind == ALIGNED) {
@@ -220,9 +220,7 @@ final class AllocationEngine {
      */
     private void takeBack(Account account, long address, long size, boolean adopted) {
         if (adopted) {
-            AccountLedger ledger = ledgers.of(account);
-            ledger.countFree();
-            ledgers.unreserve(ledger, size, config);
+            ledgers.unbook(account, size);
         } else {
             release(account, address, size);
         }
@@ -340,10 +338,7 @@ final class AllocationEngine {
     /** Frees a block already removed from the live table and credits its owner. */
     private void release(Account account, long address, long size) {
         backend.free(address, Math.max(size, 1));
-        AccountLedger ledger = ledgers.of(account);
-        ledger.countFree();
-        // Bytes last: an account whose bytes and counts balance has nothing in flight (Accounts).
-        ledgers.unreserve(ledger, size, config);
+        ledgers.unbook(account, size);
     }
 
     /** rRealloc: see {@link Resizes}. */
@@ -372,7 +367,7 @@ final class AllocationEngine {
             }
             // The memory exists already: it is accounted, never refused for budget reasons.
             ledger = ledgers.of(account);
-            ledgers.force(ledger, size, config);
+            ledgers.force(ledger, size);
             ledger.countAllocation();
             record(account, address, size, true);
         }

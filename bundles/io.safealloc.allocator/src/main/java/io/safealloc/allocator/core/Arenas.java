@@ -128,7 +128,7 @@ final class Arenas {
             return Status.TOO_BIG;
         }
         AccountLedger ledger = ledgers.of(account);
-        long status = ledgers.reserve(ledger, accounted, c);
+        long status = ledgers.reserve(ledger, accounted);
         if (status < 0) {
             return status;
         }
@@ -136,7 +136,7 @@ final class Arenas {
                 ? backend.malloc(Math.max(size, 1))
                 : backend.aligned(alignment, accounted);
         if (address == 0) {
-            ledgers.unreserve(ledger, accounted, c);
+            ledgers.unreserve(ledger, accounted);
             return Status.FAILED;
         }
         ledger.countAllocation();
@@ -163,7 +163,7 @@ final class Arenas {
         if (size > c.maxAllocation()) {
             return Status.TOO_BIG;
         }
-        long status = ledgers.reserve(ledger, size, c);
+        long status = ledgers.reserve(ledger, size);
         if (status < 0) {
             return status;
         }
@@ -181,9 +181,7 @@ final class Arenas {
 
     /** Undoes {@link #book}. */
     void unbook(Account account, long size) {
-        AccountLedger ledger = ledgers.of(account);
-        ledger.countFree();
-        ledgers.unreserve(ledger, size, config.get());
+        ledgers.unbook(account, size);
     }
 
     /** Asks the handlers about a failed attempt (see {@link Decisions#recover}). */
@@ -199,9 +197,7 @@ final class Arenas {
     /** Frees one block that never made it into an arena's list, and credits its owner. */
     void discard(Account account, long address, long accounted) {
         backend.free(address, Math.max(accounted, 1));
-        AccountLedger ledger = ledgers.of(account);
-        ledger.countFree();
-        ledgers.unreserve(ledger, accounted, config.get());
+        ledgers.unbook(account, accounted);
     }
 
     /** Frees one block an arena took from malloc. */
@@ -217,7 +213,7 @@ final class Arenas {
         if (count > 0) {
             ledger.countFrees(count);
             // Bytes last: an account whose bytes and counts balance has nothing in flight (Accounts).
-            ledgers.unreserve(ledger, bytes, config.get());
+            ledgers.unreserve(ledger, bytes);
         }
     }
 

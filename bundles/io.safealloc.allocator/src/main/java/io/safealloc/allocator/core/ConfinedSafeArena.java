@@ -55,7 +55,9 @@ final class ConfinedSafeArena extends SafeArena {
                 address = arenas.recover(account, byteSize, address, () -> carve(byteSize));
             }
             blocks.book(byteSize);
-            segment = address == chunkBase ? segment(address, byteSize) : chunkSegment().asSlice(address - chunkBase, byteSize);
+            segment = address == chunkBase
+                    ? segment(address, byteSize)
+                    : chunkSegment().asSlice(address - chunkBase, byteSize);
         } else {
             long address = arenas.allocate(account, byteSize, byteAlignment);
             long accounted = Arenas.accounted(byteSize, byteAlignment);

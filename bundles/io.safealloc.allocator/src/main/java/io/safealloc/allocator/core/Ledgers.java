@@ -47,11 +47,22 @@ final class Ledgers {
      * idle settles under the reserve's lock at its next call instead of using what was taken.
      */
     private volatile long generation;
+    /**
+     * The global limit in force (0 for none), as the reserves settle for it: written before the
+     * {@link #generation} advances, read after it, so that a thread that sees the new generation
+     * settles for the new limit (a limit read from a configuration taken earlier could be the old one).
+     */
+    private volatile long limit;
     /** Serialises reclaims (a thread waiting here is blocked, so its reserves can be taken meanwhile). */
     private final Object reclaiming = new Object();
     private final ThreadLocal<ThreadLedger> mine = ThreadLocal.withInitial(this::register);
     private final PerThreadLedgers<ThreadLedger> threads =
             new PerThreadLedgers<>(ThreadLedger::isDead, ThreadLedger::giveAllBack);
+
+    /** @param limit the global limit in force, 0 for none */
+    Ledgers(long limit) {
+        this.limit = limit;
+    }
 
     SharedBudget global() {
         return global;
@@ -85,16 +96,16 @@ final class Ledgers {
      *
      * @return {@link Status#GRANTED}, or {@link Status#LIMIT_GLOBAL} / {@link Status#LIMIT_BUNDLE} with nothing booked
      */
-    long reserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
+    long reserve(AccountLedger ledger, long bytes) {
         ThreadLedger thread = ledger.thread;
-        settle(ledger, config);
+        settle(ledger);
         if (thread.held >= bytes && ledger.held >= bytes) {
             thread.held -= bytes;
             ledger.held -= bytes;
             ledger.addBytes(bytes);
             return Status.GRANTED;
         }
-        return reserveShared(ledger, bytes, config);
+        return reserveShared(ledger, bytes);
     }
 
     /**
@@ -102,20 +113,29 @@ final class Ledgers {
      * anything changed since it last did (a new {@link #generation}); costs one volatile read and
      * two comparisons when nothing did.
      */
-    private void settle(AccountLedger ledger, AllocatorConfig config) {
+    private void settle(AccountLedger ledger) {
         long now = generation;
         if (ledger.thread.settledGeneration != now || ledger.settledGeneration != now) {
-            long reclaims = epoch; // read after the generation, which a reclaim advances after it
-            ledger.thread.settle(config.limit(), reclaims, now);
+            // Read after the generation, which is advanced after both are written.
+            long reclaims = epoch;
+            ledger.thread.settle(limit, reclaims, now);
             ledger.settle(ledger.account.limit, reclaims, now);
         }
     }
 
     /**
-     * Makes every thread settle its reserves again at its next call, for a limit or a quota that
-     * changed (a new limit also takes idle threads' reserves back: {@link #capReserves}).
+     * Sets the global limit in force; every thread settles its reserves for it at its next call (the
+     * allocator then also takes idle threads' reserves back at once: {@link #capReserves}).
+     *
+     * @param newLimit 0 for none
      */
-    void limitsChanged() {
+    void limitChanged(long newLimit) {
+        limit = newLimit;
+        advanceGeneration();
+    }
+
+    /** Makes every thread settle its reserves again at its next call, for a quota that changed. */
+    void quotaChanged() {
         advanceGeneration();
     }
 
@@ -123,14 +143,14 @@ final class Ledgers {
         generation = generation + 1;
     }
 
-    private long reserveShared(AccountLedger ledger, long bytes, AllocatorConfig config) {
+    private long reserveShared(AccountLedger ledger, long bytes) {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
-        long limit = config.limit();
+        long limit = this.limit;
         long quota = account.limit;
         for (boolean reclaimed = false;; reclaimed = true) {
             if (reclaimed) { // the reclaim took this thread's reserves too: settle before using them
-                settle(ledger, config);
+                settle(ledger);
             }
             long globalNeed = thread.shortfall(bytes);
             long globalAfter = globalNeed == 0 ? 0 : global.grant(globalNeed, limit);
@@ -227,10 +247,10 @@ final class Ledgers {
      * @throws IllegalArgumentException with nothing booked, when the global total or the owner's
      *     would pass {@link SharedBudget#MAX_GRANTED}
      */
-    void force(AccountLedger ledger, long bytes, AllocatorConfig config) {
+    void force(AccountLedger ledger, long bytes) {
         ThreadLedger thread = ledger.thread;
         Account account = ledger.account;
-        settle(ledger, config);
+        settle(ledger);
         long globalNeed = thread.shortfall(bytes);
         long quotaNeed = ledger.shortfall(bytes);
         // Only a grant may raise a peak: the figure read without one can include another thread's
@@ -273,10 +293,21 @@ final class Ledgers {
         return global.granted() - ledger.thread.held;
     }
 
+    /**
+     * Books one free of {@code bytes} for {@code account} in the calling thread's ledger: the count,
+     * then the bytes ({@link #unreserve}).
+     */
+    void unbook(Account account, long bytes) {
+        AccountLedger ledger = of(account);
+        ledger.countFree();
+        // Bytes last: an account whose bytes and counts balance has nothing in flight (Accounts).
+        unreserve(ledger, bytes);
+    }
+
     /** Unbooks {@code bytes} from the calling thread's ledger into its reserves, giving back any excess. */
-    void unreserve(AccountLedger ledger, long bytes, AllocatorConfig config) {
+    void unreserve(AccountLedger ledger, long bytes) {
         ledger.addBytes(-bytes);
-        settle(ledger, config);
+        settle(ledger);
         ledger.thread.refill(bytes);
         ledger.refill(bytes);
     }

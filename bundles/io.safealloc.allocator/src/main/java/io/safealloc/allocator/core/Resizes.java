@@ -109,7 +109,7 @@ final class Resizes {
         long growth = newSize - oldSize;
         AccountLedger ledger = ledgers.of(owner);
         if (growth > 0) {
-            long status = ledgers.reserve(ledger, growth, c);
+            long status = ledgers.reserve(ledger, growth);
             if (status < 0) {
                 return status;
             }
@@ -117,13 +117,13 @@ final class Resizes {
         long result = backend.realloc(address, Math.max(newSize, 1));
         if (result == 0) {
             if (growth > 0) {
-                ledgers.unreserve(ledger, growth, c);
+                ledgers.unreserve(ledger, growth);
             }
             return Status.FAILED;
         }
         libcAnswered[0] = true;
         if (growth < 0) {
-            ledgers.unreserve(ledger, -growth, c);
+            ledgers.unreserve(ledger, -growth);
         }
         // Entered as a fresh allocation: if the owner closed meanwhile, its release scan may have
         // missed the block, and record frees it (checking before the insert would leave a window).

@@ -39,7 +39,7 @@ public final class SafeAllocator {
 
     private final LiveTable live;
     private final Accounts accounts = new Accounts();
-    private final Ledgers ledgers = new Ledgers();
+    private final Ledgers ledgers;
     private final Census census;
     private final Decisions decisions;
     private final AllocationEngine engine;
@@ -61,6 +61,7 @@ public final class SafeAllocator {
     private SafeAllocator(Builder builder) {
         log = builder.log;
         requested = builder.config;
+        ledgers = new Ledgers(builder.config.limit());
         live = new LiveTable(builder.slotArrays);
         decisions = new Decisions(builder.log, null, accounts, ledgers, this::config, builder.abortAction);
         pressure = new PressureMonitor(builder.log, decisions::pressure, this::containerMeasured);
@@ -172,6 +173,7 @@ public final class SafeAllocator {
         long before = engine.config().limit();
         engine.configure(requested.withLimit(effective));
         if (effective != before) {
+            ledgers.limitChanged(effective);
             ledgers.capReserves();
         }
     }
@@ -268,7 +270,7 @@ public final class SafeAllocator {
             throw new IllegalArgumentException("quota of " + ownerName + " must be >= 0 bytes, was " + limit);
         }
         accounts.setQuota(Objects.requireNonNull(ownerName), limit);
-        ledgers.limitsChanged();
+        ledgers.quotaChanged();
     }
 
     // ---- the views -------------------------------------------------------------------------------

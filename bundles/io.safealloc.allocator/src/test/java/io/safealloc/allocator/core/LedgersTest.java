@@ -38,61 +38,58 @@ class LedgersTest extends LedgerFixture {
     // ---- Ledgers on their own ---------------------------------------------------------------------
 
     /** Allocates and frees {@code bytes} in the calling thread's ledger, checking the grant. */
-    private static void cycle(Ledgers ledgers, AccountLedger ledger, long bytes, AllocatorConfig config) {
-        assertEquals(Status.GRANTED, ledgers.reserve(ledger, bytes, config));
-        ledgers.unreserve(ledger, bytes, config);
+    private static void cycle(Ledgers ledgers, AccountLedger ledger, long bytes) {
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, bytes));
+        ledgers.unreserve(ledger, bytes);
     }
 
     @Test
     void withoutALimitAThreadThatFreesALargeBlockKeepsItsBytesUpTo4MiB() {
-        Ledgers ledgers = new Ledgers();
-        Account account = new Account(0, new Owner(1, "unit"));
-        AllocatorConfig config = AllocatorConfig.DEFAULTS; // no limit, no quota
+        Ledgers ledgers = new Ledgers(0); // no limit
+        Account account = new Account(0, new Owner(1, "unit")); // no quota
         AccountLedger ledger = ledgers.of(account);
         long block = 1 << 20;
 
-        cycle(ledgers, ledger, 1000, config);
+        cycle(ledgers, ledger, 1000);
         assertEquals(1000, ledgers.global().granted(), "a small block: kept (under 64 KiB)");
-        cycle(ledgers, ledger, block, config);
+        cycle(ledgers, ledger, block);
         assertEquals(block, ledgers.global().granted(), "the freed 1 MiB is kept: the reserve grew to it");
         assertEquals(block, account.budget.granted(), "the quota reserve grew too");
         assertEquals(block, ledgers.global().peak());
 
         // The next allocate + free of that size is served by the reserves: the budgets do not move.
-        assertEquals(Status.GRANTED, ledgers.reserve(ledger, block, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, block));
         assertEquals(block, ledger.bytes());
         assertEquals(block, ledgers.global().granted(), "no grant: the reserve covered it");
-        ledgers.unreserve(ledger, block, config);
+        ledgers.unreserve(ledger, block);
         assertEquals(block, ledgers.global().granted(), "nothing given back");
         assertEquals(0, ledger.bytes());
 
         // A 5 MiB block: the reserve grows only to its ceiling; the rest goes back.
-        cycle(ledgers, ledger, 5L << 20, config);
+        cycle(ledgers, ledger, 5L << 20);
         assertEquals(Reserve.MAX_CEILING, ledgers.global().granted(), "at most 4 MiB kept");
         assertEquals(Reserve.MAX_CEILING, account.budget.granted());
         assertEquals(5L << 20, ledgers.global().peak(), "one thread: the peak is exact");
 
         // A limit resets the keep to the limit's (the reserve is trimmed at the thread's next call).
-        AllocatorConfig limited = config.withLimit(64L << 20);
-        ledgers.limitsChanged();
-        cycle(ledgers, ledger, 100, limited);
+        ledgers.limitChanged(64L << 20);
+        cycle(ledgers, ledger, 100);
         assertEquals(Reserve.keepFor(64L << 20), ledgers.global().granted(), "trimmed to a 1024th of the limit");
-        cycle(ledgers, ledger, block, limited);
+        cycle(ledgers, ledger, block);
         assertEquals(Reserve.ceilingFor(64L << 20), ledgers.global().granted(), "grows no further than a 1024th");
     }
 
     @Test
     void underALimitAReserveGrowsToA1024thOfItSoTwoThreadsCyclingLargeBlocksAreNeverRefusedEarlyByMore()
             throws Exception {
-        Ledgers ledgers = new Ledgers();
-        Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1L << 30; // ceiling 1 MiB
-        AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
+        Ledgers ledgers = new Ledgers(limit);
+        Account account = new Account(0, new Owner(1, "unit"));
         long block = 1 << 20;
         Runnable cycleTwice = () -> {
             AccountLedger ledger = ledgers.of(account);
-            cycle(ledgers, ledger, block, config);
-            cycle(ledgers, ledger, block, config);
+            cycle(ledgers, ledger, block);
+            cycle(ledgers, ledger, block);
         };
         worker("other").run(cycleTwice::run); // stays alive: its reserve is not folded
         cycleTwice.run();
@@ -101,60 +98,59 @@ class LedgersTest extends LedgerFixture {
         // Before a refusal, the reserves are taken back: the idle other thread's 1 MiB is no longer in
         // the way (issue 12, item 5), and the whole limit is granted.
         AccountLedger mine = ledgers.of(account);
-        assertEquals(Status.GRANTED, ledgers.reserve(mine, limit, config),
+        assertEquals(Status.GRANTED, ledgers.reserve(mine, limit),
                 "the idle thread's reserve was taken back rather than refusing");
         assertEquals(limit, ledgers.global().granted(), "the limit exactly: bytes in use, no reserve");
-        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(mine, 1, config));
-        ledgers.unreserve(mine, limit, config);
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(mine, 1));
+        ledgers.unreserve(mine, limit);
         assertEquals(block, ledgers.global().granted(), "this thread keeps its ceiling again, the other nothing");
     }
 
     @Test
     void aThreadUsesItsReserveFirstAndAFreeKeepsAtMostKeep() {
-        Ledgers ledgers = new Ledgers();
-        Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1 << 20;
+        Ledgers ledgers = new Ledgers(limit);
+        Account account = new Account(0, new Owner(1, "unit"));
         long keep = Reserve.keepFor(limit);
-        AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
         AccountLedger ledger = ledgers.of(account);
         assertSame(ledger, ledgers.of(account), "one ledger per thread and account");
         assertSame(account, ledger.account);
 
-        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 5000, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 5000));
         assertEquals(5000, ledgers.global().granted());
         assertEquals(5000, ledger.bytes());
-        ledgers.unreserve(ledger, 5000, config);
+        ledgers.unreserve(ledger, 5000);
         assertEquals(0, ledger.bytes());
         assertEquals(keep, ledgers.global().granted(), "the free kept `keep` bytes and gave the rest back");
 
-        assertEquals(Status.GRANTED, ledgers.reserve(ledger, keep - 24, config), "covered by the reserve");
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, keep - 24), "covered by the reserve");
         assertEquals(keep, ledgers.global().granted(), "no grant");
         long inUse = keep - 24;
         // 24 bytes are left in reserve: a 100-byte allocation uses them and asks for 76 only.
-        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 100, config));
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 100));
         assertEquals(inUse + 100, ledgers.global().granted(), "granted == bytes in use: the reserve went first");
         inUse += 100;
         assertEquals(inUse, ledger.bytes());
         assertEquals(inUse, ledgers.global().granted());
 
-        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(ledger, limit - inUse + 1, config));
+        assertEquals(Status.LIMIT_GLOBAL, ledgers.reserve(ledger, limit - inUse + 1));
         assertEquals(inUse, ledgers.global().granted(), "a refusal books nothing");
         assertEquals(inUse, ledger.bytes());
 
         // A quota: the account's reserve (kept under no quota) is trimmed at this thread's next call.
         long quota = inUse + 1000;
         account.limit = quota;
-        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001, config));
+        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1001));
         assertEquals(inUse, ledgers.global().granted(), "the global grant was given back");
         assertEquals(inUse, account.budget.granted(), "the refusals took the reserves back: only the bytes in use");
         assertEquals(inUse, ledger.bytes());
-        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 1000, config), "exactly up to the quota");
+        assertEquals(Status.GRANTED, ledgers.reserve(ledger, 1000), "exactly up to the quota");
         assertEquals(inUse + 1000, ledgers.global().granted());
         inUse += 1000;
         assertEquals(quota, account.budget.granted());
-        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1, config));
+        assertEquals(Status.LIMIT_BUNDLE, ledgers.reserve(ledger, 1));
 
-        ledgers.unreserve(ledger, inUse, config);
+        ledgers.unreserve(ledger, inUse);
         assertEquals(0, ledger.bytes());
         assertEquals(keep, ledgers.global().granted());
         assertEquals(Reserve.keepFor(quota), account.budget.granted());
@@ -162,17 +158,16 @@ class LedgersTest extends LedgerFixture {
 
     @Test
     void theReservesOfEndedThreadsAreFoldedWhenTheThreadCountReaches16() throws Exception {
-        Ledgers ledgers = new Ledgers();
-        Account account = new Account(0, new Owner(1, "unit"));
         long limit = 1 << 20;
+        Ledgers ledgers = new Ledgers(limit);
+        Account account = new Account(0, new Owner(1, "unit"));
         long keep = Reserve.keepFor(limit);
-        AllocatorConfig config = AllocatorConfig.DEFAULTS.withLimit(limit);
         Runnable allocateAndFree = () -> {
             AccountLedger ledger = ledgers.of(account);
-            assertEquals(Status.GRANTED, ledgers.reserve(ledger, 2 * keep, config));
+            assertEquals(Status.GRANTED, ledgers.reserve(ledger, 2 * keep));
             ledger.countAllocation();
             ledger.countFree();
-            ledgers.unreserve(ledger, 2 * keep, config);
+            ledgers.unreserve(ledger, 2 * keep);
         };
         int beforeFold = 15;
         for (int t = 0; t < beforeFold; t++) {
