@@ -32,8 +32,8 @@ final class ArenaBlocks implements Runnable {
         }
     }
 
-    private final Arenas arenas;
-    private final Account account;
+    final Arenas arenas;
+    final Account account;
     // What was taken from malloc: the first block in two fields (an arena of one chunk allocates no
     // array), the others as address, size, address, size, ...
     private long firstAddress;
@@ -137,7 +137,9 @@ final class ArenaBlocks implements Runnable {
             arenas.free(more[i], more[i + 1]);
         }
         arenas.credit(creditTo, count, bytes);
-        more = null;
+        if (more != null) {
+            more = null;
+        }
         return true;
     }
 

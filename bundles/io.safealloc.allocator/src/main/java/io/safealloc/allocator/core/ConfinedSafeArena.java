@@ -18,8 +18,7 @@ import java.lang.foreign.MemorySegment;
  */
 final class ConfinedSafeArena extends SafeArena {
 
-    private final Thread thread;
-    /** Its thread's ledger for the owner: what it books and credits (only that thread allocates and closes). */
+    /** Its thread's ledger for the owner (and so its thread): what it books and credits (only that thread allocates and closes). */
     private final AccountLedger ledger;
     /** Owner thread only. */
     private boolean closed;
@@ -28,7 +27,6 @@ final class ConfinedSafeArena extends SafeArena {
 
     ConfinedSafeArena(Arenas arenas, Account account) {
         super(arenas, account, Arena.ofConfined());
-        this.thread = Thread.currentThread();
         this.ledger = arenas.ledgerOf(account);
     }
 
@@ -52,14 +50,14 @@ final class ConfinedSafeArena extends SafeArena {
         if (byteSize <= CARVE_MAX && byteAlignment <= Arenas.MALLOC_ALIGNMENT) {
             long address = carve(byteSize);
             if (address < 0) {
-                address = arenas.recover(account, byteSize, address, () -> carve(byteSize));
+                address = arenas().recover(account(), byteSize, address, () -> carve(byteSize));
             }
             blocks.book(byteSize);
             segment = address == chunkBase
                     ? segment(address, byteSize)
                     : chunkSegment().asSlice(address - chunkBase, byteSize);
         } else {
-            long address = arenas.allocate(account, byteSize, byteAlignment);
+            long address = arenas().allocate(account(), byteSize, byteAlignment);
             long accounted = Arenas.accounted(byteSize, byteAlignment);
             blocks.addOrDiscard(address, accounted);
             blocks.book(accounted);
@@ -67,7 +65,7 @@ final class ConfinedSafeArena extends SafeArena {
         }
         if (revoked) { // the owner closed while this call ran: the block is in the lists, freed with them
             closeRevoked();
-            throw arenas.revoked(account);
+            throw arenas().revoked(account());
         }
         return zeroed(segment);
     }
@@ -81,26 +79,28 @@ final class ConfinedSafeArena extends SafeArena {
      * @return the address, or the negative cause with nothing booked
      */
     private long carve(long size) {
-        long status = arenas.book(ledger, size);
+        long status = arenas().book(ledger, size);
         if (status < 0) {
             return status;
         }
         long need = Math.max(16, (size + 15) & -16);
         if (chunkUsed + need > chunkSize) {
             long newSize = chunkSize == 0 ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
-            long address = arenas.mallocChunk(newSize);
+            long address = arenas().mallocChunk(newSize);
             if (address == 0) {
-                arenas.unbook(account, size);
+                arenas().unbook(account(), size);
                 return Status.FAILED;
             }
             try {
                 blocks.add(address, newSize);
             } catch (Throwable notListed) { // OutOfMemoryError growing the list: libc and the books keep nothing
-                arenas.free(address, newSize);
-                arenas.unbook(account, size);
+                arenas().free(address, newSize);
+                arenas().unbook(account(), size);
                 throw notListed;
             }
-            chunk = null;
+            if (chunk != null) { // not for the first chunk: a reference store costs a GC barrier
+                chunk = null;
+            }
             chunkBase = address;
             chunkUsed = 0;
             chunkSize = newSize;
@@ -120,9 +120,14 @@ final class ConfinedSafeArena extends SafeArena {
         return c;
     }
 
+    /** @return the thread it is confined to: its ledger's */
+    private Thread thread() {
+        return ledger.thread.owner;
+    }
+
     private void checkUsable(String what) {
-        if (Thread.currentThread() != thread) {
-            throw new WrongThreadException(what + ": this SafeAlloc arena is confined to thread " + thread.getName()
+        if (Thread.currentThread() != thread()) {
+            throw new WrongThreadException(what + ": this SafeAlloc arena is confined to thread " + thread().getName()
                     + " (use a shared arena to allocate from several threads)");
         }
         if (closed) {
@@ -130,7 +135,7 @@ final class ConfinedSafeArena extends SafeArena {
         }
         if (revoked) {
             closeRevoked();
-            throw arenas.revoked(account);
+            throw arenas().revoked(account());
         }
     }
 
@@ -140,8 +145,8 @@ final class ConfinedSafeArena extends SafeArena {
      */
     @Override
     public void close() {
-        if (Thread.currentThread() != thread) {
-            throw new WrongThreadException("close: this SafeAlloc arena is confined to thread " + thread.getName()
+        if (Thread.currentThread() != thread()) {
+            throw new WrongThreadException("close: this SafeAlloc arena is confined to thread " + thread().getName()
                     + "; nothing was freed");
         }
         if (closed) {
@@ -166,7 +171,7 @@ final class ConfinedSafeArena extends SafeArena {
         if (!isOpen()) {
             return null;
         }
-        if (Thread.currentThread() == thread) {
+        if (Thread.currentThread() == thread()) {
             int count = blocks.count();
             long bytes = blocks.bytes();
             revoked = true; // a later close() by its thread is then a no-op, as after any release
@@ -179,12 +184,12 @@ final class ConfinedSafeArena extends SafeArena {
         }
         int count = blocks.count();
         long bytes = blocks.bytes();
-        if (!thread.isAlive()) {
+        if (!thread().isAlive()) {
             // Nobody can reach a confined segment of a thread that has ended.
             return blocks.freeAll() ? new ArenaLeak(count, bytes, true) : null;
         }
         revoked = true;
-        arenas.freeWhenUnreachable(scope.scope(), blocks);
+        arenas().freeWhenUnreachable(scope.scope(), blocks);
         return new ArenaLeak(count, bytes, false);
     }
 }

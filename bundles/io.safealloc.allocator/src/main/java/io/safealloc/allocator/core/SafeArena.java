@@ -19,8 +19,6 @@ import java.lang.foreign.MemorySegment;
  */
 abstract sealed class SafeArena implements Arena permits ConfinedSafeArena, SharedSafeArena {
 
-    final Arenas arenas;
-    final Account account;
     /** Only the scope of the segments: it never allocates. */
     final Arena scope;
     final ArenaBlocks blocks;
@@ -28,10 +26,21 @@ abstract sealed class SafeArena implements Arena permits ConfinedSafeArena, Shar
     SafeArena next;
 
     SafeArena(Arenas arenas, Account account, Arena scope) {
-        this.arenas = arenas;
-        this.account = account;
         this.scope = scope;
         this.blocks = new ArenaBlocks(arenas, account);
+    }
+
+    // The Arenas and the owner are reached through the blocks, which need them anyway: an arena that
+    // kept its own copies would store two references more when it opens, each with a GC barrier.
+
+    /** @return the allocator's arenas, which serve this one's allocations */
+    final Arenas arenas() {
+        return blocks.arenas;
+    }
+
+    /** @return the owner it allocates for */
+    final Account account() {
+        return blocks.account;
     }
 
     /** @return until its blocks are freed (read by other threads: the registry, holdings, a release) */
@@ -78,7 +87,7 @@ abstract sealed class SafeArena implements Arena permits ConfinedSafeArena, Shar
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + account.owner.name() + ", " + blocks.count() + " blocks, "
+        return getClass().getSimpleName() + "[" + blocks.account.owner.name() + ", " + blocks.count() + " blocks, "
                 + blocks.bytes() + " bytes" + (isOpen() ? "" : ", closed") + "]";
     }
 }

@@ -28,7 +28,7 @@ final class SharedSafeArena extends SafeArena {
                 throw closedAlready("allocate");
             }
         }
-        long address = arenas.allocate(account, byteSize, byteAlignment);
+        long address = arenas().allocate(account(), byteSize, byteAlignment);
         long accounted = Arenas.accounted(byteSize, byteAlignment);
         MemorySegment segment = null;
         synchronized (this) {
@@ -44,7 +44,7 @@ final class SharedSafeArena extends SafeArena {
             } catch (IllegalStateException closedMeanwhile) {
                 synchronized (this) {
                     if (released) { // the owner's stop closed it: say so, as every later call does
-                        IllegalStateException revoked = arenas.revoked(account);
+                        IllegalStateException revoked = arenas().revoked(account());
                         revoked.initCause(closedMeanwhile);
                         throw revoked;
                     }
@@ -52,7 +52,7 @@ final class SharedSafeArena extends SafeArena {
                 throw closedMeanwhile;
             }
         }
-        arenas.discard(account, address, accounted); // closed while malloc ran
+        arenas().discard(account(), address, accounted); // closed while malloc ran
         synchronized (this) {
             throw closedAlready("allocate");
         }
@@ -60,7 +60,7 @@ final class SharedSafeArena extends SafeArena {
 
     /** Guarded by this. */
     private IllegalStateException closedAlready(String what) {
-        return released ? arenas.revoked(account)
+        return released ? arenas().revoked(account())
                 : new IllegalStateException(what + ": this SafeAlloc arena is already closed");
     }
 
