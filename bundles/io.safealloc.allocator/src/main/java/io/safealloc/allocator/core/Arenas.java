@@ -68,7 +68,7 @@ final class Arenas {
     }
 
     Arena confined(Account account) {
-        return register(account, new ConfinedSafeArena(this, account));
+        return register(account, ConfinedSafeArena.open(this, account));
     }
 
     Arena shared(Account account) {

@@ -25,9 +25,19 @@ final class ConfinedSafeArena extends SafeArena {
     /** Set by the release of the owner, from another thread. */
     private volatile boolean revoked;
 
-    ConfinedSafeArena(Arenas arenas, Account account) {
-        super(arenas, account, Arena.ofConfined());
-        this.ledger = arenas.ledgerOf(account);
+    private ConfinedSafeArena(Arena scope, ArenaBlocks blocks, AccountLedger ledger) {
+        super(scope, blocks);
+        this.ledger = ledger;
+    }
+
+    /**
+     * Opens one for the calling thread. Its parts are made first and the arena last, so that its
+     * fields are stored right after it is allocated, where the JIT stores them without a GC barrier.
+     */
+    static ConfinedSafeArena open(Arenas arenas, Account account) {
+        Arena scope = Arena.ofConfined();
+        ArenaBlocks blocks = new ArenaBlocks(arenas, account);
+        return new ConfinedSafeArena(scope, blocks, arenas.ledgerOf(account));
     }
 
     /** Blocks up to this size, aligned to at most 16, are carved from chunks; bigger ones get their own malloc. */

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  */
 final class OpenArenas {
 
+    /** A power of two (the count is masked, not divided). */
     private static final int SWEEP_EVERY = 64;
     private static final VarHandle HEAD;
 
@@ -46,7 +47,7 @@ final class OpenArenas {
                 break;
             }
         }
-        if (++pushes % SWEEP_EVERY == 0) {
+        if ((++pushes & (SWEEP_EVERY - 1)) == 0) {
             sweep();
         }
     }

@@ -25,9 +25,9 @@ abstract sealed class SafeArena implements Arena permits ConfinedSafeArena, Shar
     /** The next arena in the owner's {@link OpenArenas} (written as {@link OpenArenas} says). */
     SafeArena next;
 
-    SafeArena(Arenas arenas, Account account, Arena scope) {
+    SafeArena(Arena scope, ArenaBlocks blocks) {
         this.scope = scope;
-        this.blocks = new ArenaBlocks(arenas, account);
+        this.blocks = blocks;
     }
 
     // The Arenas and the owner are reached through the blocks, which need them anyway: an arena that

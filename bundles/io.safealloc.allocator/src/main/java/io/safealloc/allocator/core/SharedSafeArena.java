@@ -18,7 +18,7 @@ final class SharedSafeArena extends SafeArena {
     private boolean released;
 
     SharedSafeArena(Arenas arenas, Account account) {
-        super(arenas, account, Arena.ofShared());
+        super(Arena.ofShared(), new ArenaBlocks(arenas, account));
     }
 
     @Override
