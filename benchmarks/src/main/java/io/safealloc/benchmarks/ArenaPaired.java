@@ -30,6 +30,16 @@ public final class ArenaPaired {
     private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
             FunctionDescriptor.ofVoid(JAVA_LONG));
     private static long sink;
+    /**
+     * Every arena's segment is stored here, so it is made as a returned one is (a Blackhole's job in
+     * JMH). The arenas are asked for {@code allocate(64, 1)}, which each implements, rather than
+     * {@code allocate(64)}: that is a default method of {@code SegmentAllocator}, compiled once for
+     * both arenas, so its profile would see both and the JIT would inline it into neither side's loop
+     * (a JMH fork runs one side only, and inlines it). Before 2026-12-02 this harness did call
+     * {@code allocate(64)} and so slowed the JDK's side: its single block read 1.01 where a JMH-shaped
+     * pair reads 1.2.
+     */
+    private static MemorySegment last;
 
     private ArenaPaired() {
     }
@@ -81,25 +91,25 @@ public final class ArenaPaired {
         AllocatorService mem = allocator.open(new Owner(42, "io.example.consumer"));
         Op safe1 = () -> {
             try (Arena arena = mem.confinedArena()) {
-                sink += arena.allocate(64).address();
+                last = arena.allocate(64, 1);
             }
         };
         Op jdk1 = () -> {
             try (Arena arena = Arena.ofConfined()) {
-                sink += arena.allocate(64).address();
+                last = arena.allocate(64, 1);
             }
         };
         Op safe16 = () -> {
             try (Arena arena = mem.confinedArena()) {
                 for (int i = 0; i < 16; i++) {
-                    sink += arena.allocate(64).address();
+                    last = arena.allocate(64, 1);
                 }
             }
         };
         Op jdk16 = () -> {
             try (Arena arena = Arena.ofConfined()) {
                 for (int i = 0; i < 16; i++) {
-                    sink += arena.allocate(64).address();
+                    last = arena.allocate(64, 1);
                 }
             }
         };
@@ -133,11 +143,11 @@ public final class ArenaPaired {
         if (args.length > 0 && args[0].equals("shared")) {
             pair("shared arena 64 B + close: SafeAlloc vs JDK", () -> {
                 try (Arena arena = mem.sharedArena()) {
-                    sink += arena.allocate(64).address();
+                    last = arena.allocate(64, 1);
                 }
             }, () -> {
                 try (Arena arena = Arena.ofShared()) {
-                    sink += arena.allocate(64).address();
+                    last = arena.allocate(64, 1);
                 }
             }, 20, 200, 1);
         }

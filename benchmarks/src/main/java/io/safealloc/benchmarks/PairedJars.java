@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Old build against new, paired in one JVM: the allocator of each benchmarks jar is loaded in a class
- * loader of its own, and every invocation times a batch of 64-byte {@code rAlloc} + {@code rFree} on
- * the old one and a batch on the new one, back to back, the order alternating (as
+ * loader of its own, and every invocation times a batch of 64-byte {@code rAlloc} + {@code rFree} (or
+ * of one-block confined arenas: {@link #op}) on the old one and a batch on the new one, back to back, the order alternating (as
  * {@link PairedScaling} does for two allocators of one build). Both sides run in the same fork and the
  * same moments, so the VM's slow and fast spells (docs/benchmarks.md, "Fork to fork"), which move one
  * fork's speed by up to 1.6x, slow both alike; alternating forks of each jar only average them out.
@@ -72,6 +72,16 @@ public class PairedJars {
     @Param("0")
     public int padOwners;
 
+    /**
+     * What a batch does: {@code rAlloc} (64 B {@code rAlloc} + {@code rFree}, the default) or
+     * {@code confinedArena} (a confined arena opened, one 64 B block allocated, closed: issue 13's
+     * single block; builds since issue 13 only). {@code -Dpaired.old.op=jdkConfinedArena} makes the
+     * old side the JDK's {@code Arena.ofConfined()} doing the same, for SafeAlloc against the JDK in
+     * the same moments.
+     */
+    @Param("rAlloc")
+    public String op;
+
     Side oldSide;
     Side newSide;
     boolean oldFirst;
@@ -82,7 +92,7 @@ public class PairedJars {
         final Object service;
         final MethodHandle time;
 
-        Side(String property, String side, int padOwners) throws ReflectiveOperationException, IOException {
+        Side(String property, String side, int padOwners, String op) throws ReflectiveOperationException, IOException {
             ClassLoader jarLoader = new URLClassLoader(classPathOf(property), ClassLoader.getPlatformClassLoader());
             Class<?> allocators = jarLoader.loadClass("io.safealloc.benchmarks.Allocators");
             var create = allocators.getDeclaredMethod("create", long.class);
@@ -90,10 +100,13 @@ public class PairedJars {
             allocator = create.invoke(null, 0L);
             // -Dpaired.old.side / -Dpaired.new.side: another row on that side only (core against bundle)
             service = service(jarLoader, allocator, System.getProperty(property + ".side", side), padOwners);
+            // -Dpaired.old.op / -Dpaired.new.op: another operation on that side only (jdkConfinedArena)
+            op = System.getProperty(property + ".op", op);
             Class<?> driver = new DriverLoader(jarLoader).loadClass(PairedJarsDriver.class.getName());
             Class<?> serviceType = jarLoader.loadClass("io.safealloc.api.AllocatorService");
             time = MethodHandles.publicLookup()
-                    .findStatic(driver, "time", MethodType.methodType(long.class, serviceType, long.class, int.class))
+                    .findStatic(driver, PairedJarsDriver.timer(op),
+                            MethodType.methodType(long.class, serviceType, long.class, int.class))
                     .asType(MethodType.methodType(long.class, Object.class, long.class, int.class));
         }
 
@@ -203,11 +216,11 @@ public class PairedJars {
     @Setup(Level.Trial)
     public void setUp() throws ReflectiveOperationException, IOException {
         if (ProcessHandle.current().pid() % 2 == 0) {
-            oldSide = new Side("paired.old", side, padOwners);
-            newSide = new Side("paired.new", side, padOwners);
+            oldSide = new Side("paired.old", side, padOwners, op);
+            newSide = new Side("paired.new", side, padOwners, op);
         } else {
-            newSide = new Side("paired.new", side, padOwners);
-            oldSide = new Side("paired.old", side, padOwners);
+            newSide = new Side("paired.new", side, padOwners, op);
+            oldSide = new Side("paired.old", side, padOwners, op);
         }
     }
 
