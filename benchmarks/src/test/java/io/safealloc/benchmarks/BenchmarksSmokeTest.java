@@ -47,6 +47,7 @@ class BenchmarksSmokeTest {
                 // The million-live-allocations case takes longer to set up than the rest together.
                 .param("live", "1", "1000")
                 .param("scaled", "live=1000", "live=1000;fifo=16", "handlers=100")
+                .param("op", "rAlloc", "confinedArena") // PairedJars: both loops of its driver
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
                 .build();
