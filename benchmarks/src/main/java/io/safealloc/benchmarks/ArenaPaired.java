@@ -35,9 +35,7 @@ public final class ArenaPaired {
      * JMH). The arenas are asked for {@code allocate(64, 1)}, which each implements, rather than
      * {@code allocate(64)}: that is a default method of {@code SegmentAllocator}, compiled once for
      * both arenas, so its profile would see both and the JIT would inline it into neither side's loop
-     * (a JMH fork runs one side only, and inlines it). Before 2026-12-02 this harness did call
-     * {@code allocate(64)} and so slowed the JDK's side: its single block read 1.01 where a JMH-shaped
-     * pair reads 1.2.
+     * (a JMH fork runs one side only, and inlines it), which slows the JDK's side the more.
      */
     private static MemorySegment last;
 
