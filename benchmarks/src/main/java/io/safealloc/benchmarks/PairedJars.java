@@ -32,9 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Old build against new, paired in one JVM: the allocator of each benchmarks jar is loaded in a class
  * loader of its own, and every invocation times a batch of 64-byte {@code rAlloc} + {@code rFree} (or
  * of one-block confined arenas: {@link #op}) on the old one and a batch on the new one, back to back,
- * the order alternating (as {@link PairedScaling} does for two allocators of one build). Both sides run in the same fork and the
- * same moments, so the VM's slow and fast spells (docs/benchmarks.md, "Fork to fork"), which move one
- * fork's speed by up to 1.6x, slow both alike; alternating forks of each jar only average them out.
+ * the order alternating (as {@link PairedScaling} does for two allocators of one build). Both sides
+ * run in the same fork and the same moments, so the VM's slow and fast spells (docs/benchmarks.md,
+ * "Fork to fork"), which move one fork's speed by up to 1.6x, slow both alike; alternating forks of
+ * each jar only average them out.
  *
  * <p>The jars come from system properties: {@code -jvmArgsAppend "-Dpaired.old=OLD.jar
  * -Dpaired.new=NEW.jar"}, each a benchmarks.jar (shaded: API and allocator inside) of its build;

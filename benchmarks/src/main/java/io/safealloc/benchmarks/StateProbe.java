@@ -14,7 +14,8 @@ import java.lang.invoke.MethodHandle;
  * ("Fork to fork") comes and goes with the code under test or with the machine:
  * <ul>
  *   <li>{@code alu}: a register-only xorshift loop (no memory access), ns per step;</li>
- *   <li>{@code mallocFree}: libc's {@code malloc(64)} + {@code free} through critical downcalls (no Java heap), ns per pair;</li>
+ *   <li>{@code mallocFree}: libc's {@code malloc(64)} + {@code free} through critical downcalls (no
+ *       Java heap), ns per pair;</li>
  *   <li>{@code heap}: a 64-byte {@code long[]} wrapped in a heap segment and kept, ns per allocation;</li>
  *   <li>{@code jdkArena}: {@link Arena#ofConfined()}, {@code allocate(64, 1)}, close, ns per arena.</li>
  * </ul>
@@ -25,10 +26,12 @@ import java.lang.invoke.MethodHandle;
 public final class StateProbe {
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("malloc").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), Linker.Option.critical(false));
-    private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
-            FunctionDescriptor.ofVoid(JAVA_LONG), Linker.Option.critical(false));
+    private static final MethodHandle MALLOC = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("malloc").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG),
+            Linker.Option.critical(false));
+    private static final MethodHandle FREE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("free").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_LONG),
+            Linker.Option.critical(false));
     private static long sink;
     /** Keeps what the loops make, as a returned value is kept. */
     private static MemorySegment last;

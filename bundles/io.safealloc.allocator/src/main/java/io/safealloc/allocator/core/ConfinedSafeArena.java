@@ -18,7 +18,10 @@ import java.lang.foreign.MemorySegment;
  */
 final class ConfinedSafeArena extends SafeArena {
 
-    /** Its thread's ledger for the owner (and so its thread): what it books and credits (only that thread allocates and closes). */
+    /**
+     * Its thread's ledger for the owner, and so its thread: what it books and credits (only that
+     * thread allocates and closes).
+     */
     private final AccountLedger ledger;
     /** Owner thread only. */
     private boolean closed;
