@@ -20,7 +20,7 @@ public final class PairedJarsDriver {
     }
 
     /**
-     * @param op {@code rAlloc} or {@code confinedArena} ({@link PairedJars#op})
+     * @param op {@code rAlloc}, {@code confinedArena} or {@code jdkConfinedArena} ({@link PairedJars#op})
      * @return the name of the method that times it
      */
     static String timer(String op) {

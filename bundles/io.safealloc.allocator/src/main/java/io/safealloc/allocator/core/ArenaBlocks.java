@@ -137,9 +137,7 @@ final class ArenaBlocks implements Runnable {
             arenas.free(more[i], more[i + 1]);
         }
         arenas.credit(creditTo, count, bytes);
-        if (more != null) {
-            more = null;
-        }
+        more = null;
         return true;
     }
 

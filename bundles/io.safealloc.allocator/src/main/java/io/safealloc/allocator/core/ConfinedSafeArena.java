@@ -111,9 +111,7 @@ final class ConfinedSafeArena extends SafeArena {
                 arenas().unbook(account(), size);
                 throw notListed;
             }
-            if (chunk != null) { // not for the first chunk: a reference store costs a GC barrier
-                chunk = null;
-            }
+            chunk = null;
             chunkBase = address;
             chunkUsed = 0;
             chunkSize = newSize;
