@@ -7,6 +7,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * The allocation paths: allocate, allocate a layout, reallocate ({@link Resizes}), duplicate, free
@@ -45,7 +46,7 @@ final class AllocationEngine {
     private volatile AllocatorConfig config;
 
     AllocationEngine(NativeBackend backend, Logger log, AllocatorConfig config, LiveTable live, Accounts accounts,
-            Ledgers ledgers, Decisions decisions, IntFunction<long[]> arenaLists) {
+            Ledgers ledgers, Decisions decisions, IntFunction<long[]> arenaLists, Supplier<MemorySegment> spareChunks) {
         this.backend = backend;
         this.log = log;
         this.config = config;
@@ -53,7 +54,8 @@ final class AllocationEngine {
         this.accounts = accounts;
         this.ledgers = ledgers;
         this.decisions = decisions;
-        this.arenas = new Arenas(backend, log, ledgers, decisions, this::config, accounts, arenaLists);
+        this.arenas = new Arenas(backend, log, ledgers, decisions, this::config, accounts, arenaLists,
+                spareChunks);
         this.resizes = new Resizes(this, backend, live, lifetimes, accounts, ledgers, decisions);
         this.ownerRelease = new OwnerRelease(live, lifetimes, accounts, decisions, log, this::release, arenas);
     }

@@ -40,6 +40,8 @@ final class ArenaBlocks implements Runnable {
     private long firstSize;
     private long[] more;
     private int malloced;
+    /** Whether the first block is its confined arena's thread's spare chunk: lent, never freed here. */
+    private boolean firstIsSpare;
     /** Allocations handed out, and their accounted bytes. */
     private int count;
     private long bytes;
@@ -50,6 +52,19 @@ final class ArenaBlocks implements Runnable {
     ArenaBlocks(Arenas arenas, Account account) {
         this.arenas = arenas;
         this.account = account;
+    }
+
+    /** @return whether it holds no block yet */
+    boolean isEmpty() {
+        return malloced == 0;
+    }
+
+    /** The first block: its confined arena's thread's spare chunk ({@link SpareChunk}), given back when the arena closes. */
+    void addSpare(long address, long size) {
+        firstAddress = address;
+        firstSize = size;
+        firstIsSpare = true;
+        malloced = 1;
     }
 
     /** A block taken from malloc, freed when the arena closes. */
@@ -121,17 +136,25 @@ final class ArenaBlocks implements Runnable {
      * @return whether this call freed them
      */
     boolean freeAll() {
-        return freeAll(arenas.ledgerOf(account));
+        return freeAll(arenas.ledgerOf(account), false);
     }
 
-    /** The same, crediting {@code creditTo}: the calling thread's ledger for the owner, kept by the caller. */
-    boolean freeAll(AccountLedger creditTo) {
+    /**
+     * The same, crediting {@code creditTo}: the calling thread's ledger for the owner, kept by the
+     * caller. A spare chunk goes back to its thread when the arena's own thread frees it; freed
+     * elsewhere (its thread ended, or dropped a revoked arena), it stays lent (see {@link SpareChunk}).
+     */
+    boolean freeAll(AccountLedger creditTo, boolean onArenaThread) {
         if ((boolean) FREED.getAcquire(this)) {
             return false;
         }
         FREED.setRelease(this, true); // before the frees: the registry skips the arena from now on
         if (malloced > 0) {
-            arenas.free(firstAddress, firstSize);
+            if (!firstIsSpare) {
+                arenas.free(firstAddress, firstSize);
+            } else if (onArenaThread) {
+                creditTo.thread.spare.giveBack(); // the arena's segments are dead: its thread's next arena takes it
+            }
         }
         for (int i = 0; i < (malloced - 1) * 2; i += 2) {
             arenas.free(more[i], more[i + 1]);

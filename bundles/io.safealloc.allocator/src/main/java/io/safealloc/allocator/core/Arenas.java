@@ -42,11 +42,14 @@ final class Arenas {
 
     /** Allocates the block lists of arenas ({@code long[]::new} but in tests). */
     private final IntFunction<long[]> lists;
+    /** Makes a thread's spare first chunk ({@link SpareChunk#make} but in tests). */
+    private final Supplier<MemorySegment> spareChunks;
 
     Arenas(NativeBackend backend, Logger log, Ledgers ledgers, Decisions decisions, Supplier<AllocatorConfig> config,
-            Accounts accounts, IntFunction<long[]> lists) {
+            Accounts accounts, IntFunction<long[]> lists, Supplier<MemorySegment> spareChunks) {
         this.accounts = accounts;
         this.lists = lists;
+        this.spareChunks = spareChunks;
         this.backend = backend;
         this.log = log;
         this.ledgers = ledgers;
@@ -187,6 +190,14 @@ final class Arenas {
     /** Asks the handlers about a failed attempt (see {@link Decisions#recover}). */
     long recover(Account account, long size, long failure, java.util.function.LongSupplier retry) {
         return decisions.recover(account, size, failure, retry);
+    }
+
+    /**
+     * @return the address of {@code thread}'s spare first chunk ({@link ConfinedSafeArena#FIRST_CHUNK}
+     *     bytes), now lent to the caller; 0 when there is none to lend
+     */
+    long lendSpare(ThreadLedger thread) {
+        return thread.spare.lend(spareChunks, ledgers.threadLocalKey());
     }
 
     /** @return {@code malloc(size)} for an arena's chunk, 0 when it failed */

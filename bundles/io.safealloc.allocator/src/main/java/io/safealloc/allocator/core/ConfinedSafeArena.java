@@ -87,7 +87,9 @@ final class ConfinedSafeArena extends SafeArena {
      * One attempt at a carved block: books {@code size} (what is accounted is what was asked for, as
      * for rAlloc: a chunk's unused tail and the rounding to 16 bytes are the arena's overhead, as
      * malloc's own headers are rAlloc's), then takes it from the chunk, or from a new chunk (4 times
-     * the last one, at most {@value #MAX_CHUNK} bytes) when it does not fit.
+     * the last one, at most {@value #MAX_CHUNK} bytes) when it does not fit. The first chunk is the
+     * thread's spare when it is free ({@link SpareChunk}), so that an arena of one chunk neither
+     * mallocs nor frees.
      *
      * @return the address, or the negative cause with nothing booked
      */
@@ -99,17 +101,22 @@ final class ConfinedSafeArena extends SafeArena {
         long need = Math.max(16, (size + 15) & -16);
         if (chunkUsed + need > chunkSize) {
             long newSize = chunkSize == 0 ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
-            long address = arenas().mallocChunk(newSize);
-            if (address == 0) {
-                arenas().unbook(account(), size);
-                return Status.FAILED;
-            }
-            try {
-                blocks.add(address, newSize);
-            } catch (Throwable notListed) { // OutOfMemoryError growing the list: libc and the books keep nothing
-                arenas().free(address, newSize);
-                arenas().unbook(account(), size);
-                throw notListed;
+            long address = chunkSize == 0 && blocks.isEmpty() ? arenas().lendSpare(ledger.thread) : 0;
+            if (address != 0) {
+                blocks.addSpare(address, newSize);
+            } else {
+                address = arenas().mallocChunk(newSize);
+                if (address == 0) {
+                    arenas().unbook(account(), size);
+                    return Status.FAILED;
+                }
+                try {
+                    blocks.add(address, newSize);
+                } catch (Throwable notListed) { // OutOfMemoryError growing the list: libc and the books keep nothing
+                    arenas().free(address, newSize);
+                    arenas().unbook(account(), size);
+                    throw notListed;
+                }
             }
             chunk = null;
             chunkBase = address;
@@ -168,13 +175,13 @@ final class ConfinedSafeArena extends SafeArena {
         }
         scope.close(); // throws (nothing changed) while a native call holds one of its segments
         closed = true;
-        blocks.freeAll(ledger); // after a release: or the cleaner did already
+        blocks.freeAll(ledger, true); // after a release: or the cleaner did already
     }
 
     private void closeRevoked() {
         scope.close();
         closed = true;
-        blocks.freeAll(ledger); // or the cleaner already did, or does nothing when it runs
+        blocks.freeAll(ledger, true); // or the cleaner already did, or does nothing when it runs
     }
 
     @Override

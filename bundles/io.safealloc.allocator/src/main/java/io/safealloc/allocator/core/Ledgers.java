@@ -64,6 +64,14 @@ final class Ledgers {
         this.limit = limit;
     }
 
+    /**
+     * @return the key of the thread-local entries that hold the threads' ledgers: what keeps a
+     *     thread's ledger reachable from the thread once nothing else refers to this (see {@link SpareChunk})
+     */
+    Object threadLocalKey() {
+        return mine;
+    }
+
     SharedBudget global() {
         return global;
     }

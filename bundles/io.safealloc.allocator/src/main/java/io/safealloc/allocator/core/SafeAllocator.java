@@ -1,9 +1,11 @@
 package io.safealloc.allocator.core;
 
 import java.lang.System.Logger;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import io.safealloc.api.AllocatorService;
 import io.safealloc.api.Holding;
@@ -68,7 +70,7 @@ public final class SafeAllocator {
         census = new Census(accounts, ledgers, live, this::config, pressure::readings);
         decisions.census(census);
         engine = new AllocationEngine(builder.backend, builder.log, builder.config, live, accounts, ledgers, decisions,
-                builder.arenaLists);
+                builder.arenaLists, builder.spareChunks);
         census.arenas(engine.arenas());
         unowned = open(Owner.NONE);
     }
@@ -86,6 +88,7 @@ public final class SafeAllocator {
         private Logger log = System.getLogger("io.safealloc.allocator");
         private IntFunction<long[]> slotArrays = long[]::new;
         private IntFunction<long[]> arenaLists = long[]::new;
+        private Supplier<MemorySegment> spareChunks = SpareChunk::make;
 
         public Builder backend(NativeBackend value) {
             backend = Objects.requireNonNull(value);
@@ -124,6 +127,12 @@ public final class SafeAllocator {
         /** For tests: allocates an arena's list of malloc'd blocks when it grows (see {@link ArenaBlocks}). */
         Builder arenaLists(IntFunction<long[]> value) {
             arenaLists = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** For tests: makes the threads' spare first chunks for their confined arenas (see {@link SpareChunk}). */
+        Builder spareChunks(Supplier<MemorySegment> value) {
+            spareChunks = Objects.requireNonNull(value);
             return this;
         }
 

@@ -21,6 +21,9 @@ final class ThreadLedger extends Reserve {
 
     private AccountLedger[] byIndex = new AccountLedger[8];
 
+    /** The first chunk its confined arenas take in turn. */
+    final SpareChunk spare = new SpareChunk();
+
     /** The calling thread's ledger, holding a reserve of {@code global}. */
     ThreadLedger(SharedBudget global) {
         super(global);
