@@ -1,6 +1,9 @@
 package io.safealloc.allocator.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 
 import io.safealloc.api.Cause;
 
@@ -28,8 +31,6 @@ final class Account {
     volatile long limit;
     /** Set once the owner is closed: its view refuses work and late allocations undo themselves. */
     volatile boolean closed;
-    /** The arenas this owner opened that may still be open (see {@link OpenArenas}). */
-    final OpenArenas arenas = new OpenArenas();
 
     /** Its lock also guards the folded figures below. */
     private final PerThreadLedgers<AccountLedger> ledgers = new PerThreadLedgers<>(AccountLedger::isDead, this::fold);
@@ -42,6 +43,8 @@ final class Account {
     private volatile AccountLedger[] byThread = new AccountLedger[CACHE_MIN];
     private static final int CACHE_MIN = 16;
     private static final int CACHE_MAX = 1024;
+    /** The arena lists of ended threads that still held open arenas when they folded (guarded by ledgers). */
+    private final List<OpenArenas> endedThreadsArenas = new ArrayList<>();
     // Figures of ended threads, folded in (guarded by ledgers).
     private long foldedBytes;
     private long foldedAllocations;
@@ -137,5 +140,29 @@ final class Account {
         foldedAllocations += ended.allocations();
         foldedFrees += ended.frees();
         ended.giveAllBack();
+        if (ended.arenas.anyOpen()) { // a shared one may still be used by other threads
+            endedThreadsArenas.add(ended.arenas);
+        }
+    }
+
+    /**
+     * Hands every arena of this owner that is open now (and maybe some that are closing) to
+     * {@code action}: those its live threads opened, after waiting for opens in flight (see
+     * {@link OpenArenas}), and those of its ended threads. Holds the ledgers' lock, so that no fold
+     * moves a list meanwhile; {@code action} must not open an arena.
+     */
+    void forEachOpenArena(Consumer<SafeArena> action) {
+        synchronized (ledgers) {
+            for (AccountLedger ledger : ledgers.current()) {
+                ledger.arenas.awaitOpen();
+                ledger.arenas.forEachOpen(action);
+            }
+            endedThreadsArenas.removeIf(list -> !list.anyOpen());
+            // A copy: an action that frees credits the calling thread's ledger, whose first use
+            // registers it, and a registration may fold (this lock is reentrant).
+            for (OpenArenas list : List.copyOf(endedThreadsArenas)) {
+                list.forEachOpen(action);
+            }
+        }
     }
 }

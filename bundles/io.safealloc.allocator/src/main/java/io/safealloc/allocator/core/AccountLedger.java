@@ -39,6 +39,9 @@ final class AccountLedger extends Reserve {
     private long allocations;
     private long frees;
 
+    /** The arenas its thread opened for the owner. */
+    final OpenArenas arenas = new OpenArenas();
+
     /** Whether {@link Account#cache} was tried for it (only its thread reads and writes it). */
     boolean cacheTried;
 

@@ -71,20 +71,40 @@ final class Arenas {
     }
 
     Arena confined(Account account) {
-        return register(account, ConfinedSafeArena.open(this, account));
+        AccountLedger ledger = ledgerOf(account);
+        OpenArenas opened = ledger.arenas;
+        opened.beginOpen();
+        try {
+            checkOpen(account);
+            ConfinedSafeArena arena = ConfinedSafeArena.open(this, account, ledger);
+            opened.add(arena);
+            return arena;
+        } finally {
+            opened.endOpen();
+        }
     }
 
     Arena shared(Account account) {
-        return register(account, new SharedSafeArena(this, account));
+        OpenArenas opened = ledgerOf(account).arenas;
+        opened.beginOpen();
+        try {
+            checkOpen(account);
+            SharedSafeArena arena = new SharedSafeArena(this, account);
+            opened.add(arena);
+            return arena;
+        } finally {
+            opened.endOpen();
+        }
     }
 
-    private Arena register(Account account, SafeArena arena) {
-        account.arenas.add(arena);
-        if (account.closed) { // the owner's release may have walked the list before the add
-            arena.closeForRelease();
+    /**
+     * Read after the open was announced ({@link OpenArenas#beginOpen}): either this sees the owner
+     * closed, or the owner's release sees the open in flight and waits until the arena is listed.
+     */
+    private static void checkOpen(Account account) {
+        if (account.closed) {
             throw OwnerClosedException.of(account);
         }
-        return arena;
     }
 
     /**
@@ -271,7 +291,7 @@ final class Arenas {
         int[] arenas = new int[1];
         long[] totals = new long[2];
         List<Long> sizes = new ArrayList<>();
-        account.arenas.forEachOpen(arena -> {
+        account.forEachOpenArena(arena -> {
             SafeArena.ArenaLeak leak = arena.closeForRelease();
             if (leak == null) {
                 return;
@@ -294,7 +314,7 @@ final class Arenas {
     /** @return whether {@code scope} is the scope of an open arena of an open owner (error messages only: it scans) */
     boolean isOpenArenaScope(MemorySegment.Scope scope) {
         boolean[] found = new boolean[1];
-        accounts.forEachOpen(a -> a.arenas.forEachOpen(arena -> found[0] |= arena.scope().equals(scope)));
+        accounts.forEachOpen(a -> a.forEachOpenArena(arena -> found[0] |= arena.scope().equals(scope)));
         return found[0];
     }
 
@@ -307,7 +327,7 @@ final class Arenas {
     /** @return the arenas open for {@code account}, their blocks, bytes and largest block (weakly consistent) */
     long[] openFigures(Account account) {
         long[] figures = new long[4];
-        account.arenas.forEachOpen(arena -> {
+        account.forEachOpenArena(arena -> {
             figures[OPEN]++;
             figures[BLOCKS] += arena.blocks.count();
             figures[BYTES] += arena.blocks.bytes();

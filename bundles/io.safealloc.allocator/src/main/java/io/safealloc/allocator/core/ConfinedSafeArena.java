@@ -36,11 +36,13 @@ final class ConfinedSafeArena extends SafeArena {
     /**
      * Opens one for the calling thread. Its parts are made first and the arena last, so that its
      * fields are stored right after it is allocated, where the JIT stores them without a GC barrier.
+     *
+     * @param ledger the calling thread's ledger for {@code account}
      */
-    static ConfinedSafeArena open(Arenas arenas, Account account) {
+    static ConfinedSafeArena open(Arenas arenas, Account account, AccountLedger ledger) {
         Arena scope = Arena.ofConfined();
         ArenaBlocks blocks = new ArenaBlocks(arenas, account);
-        return new ConfinedSafeArena(scope, blocks, arenas.ledgerOf(account));
+        return new ConfinedSafeArena(scope, blocks, ledger);
     }
 
     /** Blocks up to this size, aligned to at most 16, are carved from chunks; bigger ones get their own malloc. */

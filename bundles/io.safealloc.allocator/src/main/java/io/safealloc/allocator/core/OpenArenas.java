@@ -5,48 +5,87 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
- * The arenas one owner opened that may still be open: a lock-free list linked through the arenas
- * themselves ({@link SafeArena#next}), so that opening an arena costs one compare-and-set and
- * closing one costs nothing here. Closed arenas are skipped when an arena is pushed on top of them,
- * and unlinked by a sweep every {@value #SWEEP_EVERY} pushes; an owner's release and a holdings scan
- * skip them.
+ * The arenas one thread opened for one owner (the list of its {@link AccountLedger}) that may
+ * still be open: a list linked through the arenas themselves ({@link SafeArena#next}) that only
+ * that thread writes, so that opening an arena costs plain stores here and closing one costs
+ * nothing. Closed arenas are skipped when an arena is pushed on top of them, and unlinked by a
+ * sweep every {@value #SWEEP_EVERY} pushes; the owner's release and a holdings scan skip them.
+ * Once the thread has ended, its ledger folds and the owner keeps the list ({@link Account}).
  *
- * <p>Why it is safe without a lock: arenas are only ever inserted at the head (by compare-and-set),
- * and only closed arenas are unlinked, by making a predecessor skip them; an unlinked arena's own
- * link is never changed, so a walk that stands on it still reaches everything after it. Two sweeps
- * racing can leave a closed arena linked (harmless: the next sweep takes it), never unlink an open one.
+ * <p>Opening races the owner's release, which must close every arena opened before it: the release
+ * sets the owner's {@code closed} flag and then reads this list; an open announces itself
+ * ({@link #beginOpen}), then reads the flag, and only then makes and lists the arena. The
+ * announcement is a volatile store, so of the two, at least one sees the other's write (the full
+ * fence of a volatile store, paid before the arena's objects are made, when few stores are
+ * pending): either the open sees the owner closed and makes nothing, or the release sees the open
+ * in flight and {@linkplain #awaitOpen waits} for it to be listed. A compare-and-set on a list
+ * shared by the owner's threads would cost a fence as well, after those stores.
+ *
+ * <p>Why walking is safe while the thread pushes and sweeps: arenas are only inserted at the head
+ * (published by a release store), and only closed arenas are unlinked, by making a predecessor
+ * skip them; an unlinked arena's own link is never changed, so a walk that stands on it still
+ * reaches everything after it.
  */
 final class OpenArenas {
 
     /** A power of two (the count is masked, not divided). */
     private static final int SWEEP_EVERY = 64;
     private static final VarHandle HEAD;
+    private static final VarHandle OPENING;
 
     static {
         try {
-            HEAD = MethodHandles.lookup().findVarHandle(OpenArenas.class, "head", SafeArena.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(OpenArenas.class, "head", SafeArena.class);
+            OPENING = lookup.findVarHandle(OpenArenas.class, "opening", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     @SuppressWarnings("unused") // through HEAD
-    private volatile SafeArena head;
-    /** A heuristic count (racy increments lose a few; that only delays a sweep). */
+    private SafeArena head;
+    /** Set while its thread opens an arena, from before it reads the owner's state until the arena is listed. */
+    private volatile boolean opening;
     private int pushes;
 
-    void add(SafeArena arena) {
-        for (;;) {
-            SafeArena top = head;
-            SafeArena next = top;
-            while (next != null && !next.isOpen()) {
-                next = next.next;
-            }
-            arena.next = next;
-            if (HEAD.compareAndSet(this, top, arena)) {
-                break;
+    /**
+     * Announces an open (the writing thread only): a volatile store, so the caller's next read of
+     * the owner's {@code closed} flag cannot pass it. Always followed by {@link #endOpen}.
+     */
+    void beginOpen() {
+        opening = true;
+    }
+
+    /** Ends the announcement, once the arena is listed or the open failed (a release store: the listing is seen with it). */
+    void endOpen() {
+        OPENING.setRelease(this, false);
+    }
+
+    /**
+     * Waits while an open is in flight (its thread is between {@link #beginOpen} and
+     * {@link #endOpen}: a few allocations of objects), so that the arena it makes is listed before
+     * the caller walks the list. Called after the owner's {@code closed} flag was set: a later open
+     * sees it and makes nothing.
+     */
+    void awaitOpen() {
+        for (int spins = 0; (boolean) OPENING.getVolatile(this); spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // its thread may be descheduled: let it run
             }
         }
+    }
+
+    /** Lists an arena (the writing thread only, between {@link #beginOpen} and {@link #endOpen}). */
+    void add(SafeArena arena) {
+        SafeArena next = head;
+        while (next != null && !next.isOpen()) {
+            next = next.next;
+        }
+        arena.next = next;
+        HEAD.setRelease(this, arena);
         if ((++pushes & (SWEEP_EVERY - 1)) == 0) {
             sweep();
         }
@@ -63,9 +102,19 @@ final class OpenArenas {
         }
     }
 
+    /** @return whether an arena in it may still be open */
+    boolean anyOpen() {
+        for (SafeArena at = (SafeArena) HEAD.getAcquire(this); at != null; at = at.next) {
+            if (at.isOpen()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Hands every arena that is open now (and maybe some that are closing) to {@code action}. */
     void forEachOpen(Consumer<SafeArena> action) {
-        for (SafeArena at = head; at != null; at = at.next) {
+        for (SafeArena at = (SafeArena) HEAD.getAcquire(this); at != null; at = at.next) {
             if (at.isOpen()) {
                 action.accept(at);
             }

@@ -22,7 +22,7 @@ abstract sealed class SafeArena implements Arena permits ConfinedSafeArena, Shar
     /** Only the scope of the segments: it never allocates. */
     final Arena scope;
     final ArenaBlocks blocks;
-    /** The next arena in the owner's {@link OpenArenas} (written as {@link OpenArenas} says). */
+    /** The next arena in its opening thread's {@link OpenArenas} (written as {@link OpenArenas} says). */
     SafeArena next;
 
     SafeArena(Arena scope, ArenaBlocks blocks) {

@@ -346,6 +346,25 @@ class ArenaTest {
     }
 
     @Test
+    void aSharedArenaOfAThreadThatEndedIsStillFoundWhenItsLedgerFolded() throws Exception {
+        OwnerView stopping = allocator.open(new Owner(14, "folding"));
+        AtomicReference<Arena> opened = new AtomicReference<>();
+        Thread opener = Thread.ofPlatform().start(() -> opened.set(stopping.sharedArena()));
+        opener.join();
+        stopping.account().foldEndedThreads(); // the opener's ledger, and with it its list of arenas, folds
+        MemorySegment s = opened.get().allocate(30); // still used by this thread
+
+        List<Holding> held = allocator.holdings().stream().filter(h -> h.bundleName().equals("folding")).toList();
+        assertEquals(1, held.getFirst().openArenas());
+        assertEquals(30, held.getFirst().arenaBytes());
+        Leaks leaks = stopping.release();
+        assertEquals(1, leaks.arenas());
+        assertEquals(30, leaks.arenaBytes());
+        assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
+        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+    }
+
+    @Test
     void anOwnerReleasedOnItsArenasOwnThreadClosesItThere() {
         OwnerView self = allocator.open(new Owner(12, "self"));
         Arena arena = self.confinedArena();

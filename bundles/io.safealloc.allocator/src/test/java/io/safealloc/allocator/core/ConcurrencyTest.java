@@ -3,7 +3,9 @@ package io.safealloc.allocator.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,6 +154,80 @@ class ConcurrencyTest {
             worker.join();
             assertEquals(0, allocator.stats().bytesInUse(), "round " + round);
             assertEquals(allocator.stats().allocations(), allocator.stats().frees(), "round " + round);
+        }
+    }
+
+    /**
+     * Threads open and close arenas (keeping a few open) while their owner is released: every arena
+     * that opened is either closed by its thread before the release or found by it, so after the
+     * release none of them takes an allocation any more, and once the threads close them, nothing
+     * is left in libc or the books. An open that the release missed would still allocate.
+     */
+    @Test
+    void closingAnOwnerWhileItsThreadsOpenArenasMissesNone() throws Exception {
+        FaultInjectingBackend libc = FaultInjectingBackend.reliable();
+        SafeAllocator a = TestAllocators.failing(libc, Safety.FAST);
+        for (int round = 0; round < 100; round++) {
+            OwnerView view = a.open(new Owner(round, "opening"));
+            CountDownLatch started = new CountDownLatch(2);
+            CountDownLatch released = new CountDownLatch(1);
+            AtomicInteger missed = new AtomicInteger();
+            AtomicInteger stillOpen = new AtomicInteger();
+            Runnable worker = () -> {
+                ArrayDeque<Arena> open = new ArrayDeque<>();
+                started.countDown();
+                try {
+                    for (int i = 0;; i++) {
+                        Arena arena = i % 2 == 0 ? view.confinedArena() : view.sharedArena();
+                        open.add(arena);
+                        arena.allocate(64);
+                        if (open.size() > 3) {
+                            open.removeFirst().close();
+                        }
+                    }
+                } catch (IllegalStateException stopped) {
+                    // the owner is closed: an open refused, or an allocation on an arena the release closed
+                }
+                awaitIgnoringInterrupts(released); // the release may still be closing this thread's arenas
+                for (Arena arena : open) {
+                    try {
+                        arena.allocate(8);
+                        missed.incrementAndGet();
+                    } catch (IllegalStateException closedByTheRelease) {
+                        stillOpen.incrementAndGet();
+                    }
+                    arena.close(); // closed by the release: a no-op
+                }
+            };
+            AtomicReference<Throwable> died = new AtomicReference<>(); // a worker that died would leave arenas open
+            Thread first = Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> died.set(e)).start(worker);
+            Thread second = Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> died.set(e)).start(worker);
+            started.await();
+            Leaks leaks = view.release();
+            released.countDown();
+            first.join();
+            second.join();
+            assertEquals(null, died.get(), "round " + round);
+            assertEquals(0, missed.get(), "round " + round);
+            assertTrue(leaks.arenas() >= stillOpen.get(), "round " + round + ": " + leaks);
+            assertEquals(0, a.stats().bytesInUse(), "round " + round);
+            assertEquals(0, libc.outstandingBlocks(), "round " + round);
+        }
+    }
+
+    /**
+     * The JDK interrupts a thread whose memory access a shared arena's close cut short (it delivers
+     * the access's exception asynchronously, and interrupts the thread to wake it from a wait), so a
+     * thread that used a shared arena its owner's release closed may find itself interrupted.
+     */
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        for (;;) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException fromAnArenaClose) {
+                // wait on
+            }
         }
     }
 
