@@ -146,6 +146,21 @@ final class Account {
     }
 
     /**
+     * Hands every arena of this owner that is open now to {@code action} as {@link
+     * #forEachOpenArena} does, then forgets them all: for the owner's release, after {@link #closed}
+     * was set (so no arena opens any more), with an action that closes each.
+     */
+    void closeArenas(Consumer<SafeArena> action) {
+        synchronized (ledgers) {
+            forEachOpenArena(action);
+            for (AccountLedger ledger : ledgers.current()) {
+                ledger.arenas.clear();
+            }
+            endedThreadsArenas.clear();
+        }
+    }
+
+    /**
      * Hands every arena of this owner that is open now (and maybe some that are closing) to
      * {@code action}: those its live threads opened, after waiting for opens in flight (see
      * {@link OpenArenas}), and those of its ended threads. Holds the ledgers' lock, so that no fold

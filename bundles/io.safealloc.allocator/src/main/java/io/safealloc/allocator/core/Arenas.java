@@ -291,7 +291,7 @@ final class Arenas {
         int[] arenas = new int[1];
         long[] totals = new long[2];
         List<Long> sizes = new ArrayList<>();
-        account.forEachOpenArena(arena -> {
+        account.closeArenas(arena -> {
             SafeArena.ArenaLeak leak = arena.closeForRelease();
             if (leak == null) {
                 return;

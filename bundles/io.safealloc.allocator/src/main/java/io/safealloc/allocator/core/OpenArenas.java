@@ -102,6 +102,15 @@ final class OpenArenas {
         }
     }
 
+    /**
+     * Forgets every arena (the owner's release, once it closed them: no open can follow it, so it
+     * is the only writer then). A list that kept them would keep the allocator reachable from its
+     * threads: thread-local map, ledger, this list, a closed arena, the allocator.
+     */
+    void clear() {
+        HEAD.setRelease(this, null);
+    }
+
     /** @return whether an arena in it may still be open */
     boolean anyOpen() {
         for (SafeArena at = (SafeArena) HEAD.getAcquire(this); at != null; at = at.next) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -362,6 +363,45 @@ class ArenaTest {
         assertEquals(30, leaks.arenaBytes());
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
         assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+    }
+
+    /**
+     * A thread keeps its ledgers in a thread-local map, whose entry is dropped only once the
+     * allocator (the entry's key) is unreachable: if the ledger still reached its arenas' lists, the
+     * thread would keep a dropped allocator for its whole life. So the stop forgets the arenas.
+     */
+    @Test
+    void aStoppedBundlesArenasDoNotKeepTheAllocatorReachableFromItsThreads() throws Exception {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            WeakReference<SafeAllocator> dropped = useArenasStopAndDrop();
+            SpareChunkTest.collectGarbage(); // the thread-local entry's key goes, if nothing else holds it
+            List<ThreadLocal<Object>> others = new ArrayList<>();
+            for (int i = 0; i < 200; i++) { // more entries: the map rehashes and drops entries whose key went
+                ThreadLocal<Object> other = new ThreadLocal<>();
+                other.set(i);
+                others.add(other);
+            }
+            SpareChunkTest.collectGarbage();
+            outcome.set(dropped.get() == null ? "collected" : "still reachable");
+            others.forEach(ThreadLocal::remove);
+        });
+        thread.join();
+        assertEquals("collected", outcome.get());
+    }
+
+    private static WeakReference<SafeAllocator> useArenasStopAndDrop() {
+        SafeAllocator a = SafeAllocator.builder().silent().build();
+        OwnerView v = a.open(new Owner(15, "dropped"));
+        for (int i = 0; i < 3; i++) { // the second and third take the thread's spare
+            try (Arena arena = v.confinedArena()) {
+                arena.allocate(64);
+            }
+        }
+        Arena left = v.sharedArena();
+        left.allocate(32);
+        v.release();
+        return new WeakReference<>(a);
     }
 
     @Test
