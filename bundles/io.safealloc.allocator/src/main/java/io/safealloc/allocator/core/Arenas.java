@@ -268,7 +268,7 @@ final class Arenas {
     }
 
     void freedByCleaner(Account account, int count, long bytes) {
-        log.log(Level.INFO, "{0}: a confined arena left open by a stopped bundle was dropped by its thread: "
+        log.log(Level.INFO, "{0}: an arena left open by a stopped bundle was dropped: "
                 + "{1} blocks ({2} bytes) freed", account.owner, String.valueOf(count), String.valueOf(bytes));
     }
 

@@ -9,12 +9,18 @@ import java.lang.foreign.MemorySegment;
  * never while {@code malloc} or the handlers run). Closing pays what closing the JDK's shared arena
  * pays (a handshake with every thread, so that none is still accessing a segment), plus one
  * {@code free} per block.
+ *
+ * <p>When its owner (bundle) closes, the release closes it, unless a native call holds one of its
+ * segments then: it is <em>revoked</em> instead, as a confined arena of a running thread is. It
+ * takes no allocation any more ({@link IllegalStateException}); its segments stay valid until a
+ * {@code close} (which then frees it) or, if it is dropped, until a {@link java.lang.ref.Cleaner}
+ * frees its blocks once the scope (and so every segment) is unreachable.
  */
 final class SharedSafeArena extends SafeArena {
 
     /** Guarded by this. */
     private boolean closed;
-    /** Closed by the release of its owner (guarded by this). */
+    /** Closed or revoked by the release of its owner (guarded by this). */
     private boolean released;
 
     SharedSafeArena(Arenas arenas, Account account) {
@@ -24,7 +30,7 @@ final class SharedSafeArena extends SafeArena {
     @Override
     MemorySegment allocateChecked(long byteSize, long byteAlignment) {
         synchronized (this) {
-            if (closed) {
+            if (closed || released) {
                 throw closedAlready("allocate");
             }
         }
@@ -32,7 +38,7 @@ final class SharedSafeArena extends SafeArena {
         long accounted = Arenas.accounted(byteSize, byteAlignment);
         MemorySegment segment = null;
         synchronized (this) {
-            if (!closed) {
+            if (!closed && !released) {
                 blocks.addOrDiscard(address, accounted);
                 blocks.book(accounted);
                 segment = segment(address, byteSize);
@@ -64,20 +70,23 @@ final class SharedSafeArena extends SafeArena {
                 : new IllegalStateException(what + ": this SafeAlloc arena is already closed");
     }
 
-    /** Closes and frees. After the owner (bundle) stopped, the release closed it: this does nothing. */
+    /**
+     * Closes and frees. After the owner (bundle) stopped, the release closed it (this does nothing)
+     * or revoked it (this closes and frees it).
+     */
     @Override
     public void close() {
         synchronized (this) {
-            if (released) {
-                return;
-            }
             if (closed) {
+                if (released) {
+                    return;
+                }
                 throw closedAlready("close");
             }
             scope.close(); // throws (nothing changed) while a native call holds one of its segments
             closed = true;
         }
-        blocks.freeAll();
+        blocks.freeAll(); // after a revocation: or the cleaner did already, or does nothing when it runs
     }
 
     @Override
@@ -85,18 +94,19 @@ final class SharedSafeArena extends SafeArena {
         int count;
         long bytes;
         synchronized (this) {
-            if (closed) {
+            if (closed || released) {
                 return null;
             }
             count = blocks.count();
             bytes = blocks.bytes();
+            released = true;
             try {
                 scope.close();
-            } catch (IllegalStateException inUse) {
+            } catch (IllegalStateException inUse) { // a native call holds a segment: revoked, see above
+                arenas().freeWhenUnreachable(scope.scope(), blocks);
                 return new ArenaLeak(count, bytes, false);
             }
             closed = true;
-            released = true;
         }
         blocks.freeAll();
         return new ArenaLeak(count, bytes, true);

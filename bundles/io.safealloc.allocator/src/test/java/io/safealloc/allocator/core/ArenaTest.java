@@ -366,6 +366,128 @@ class ArenaTest {
     }
 
     /**
+     * A native call holds a shared arena's segment while the bundle stops, so the stop cannot close
+     * the arena: it is revoked instead, as a confined arena of a running thread is. It takes no
+     * allocation any more, its segments stay valid until then, and its close (once the call returned)
+     * frees it.
+     */
+    @Test
+    void aSharedArenaANativeCallHoldsWhenItsBundleStopsIsRevokedAndFreedByItsClose() throws Exception {
+        OwnerView stopping = allocator.open(new Owner(16, "held"));
+        Arena arena = stopping.sharedArena();
+        MemorySegment ints = arena.allocate(JAVA_INT, 2);
+        ints.setAtIndex(JAVA_INT, 0, 2);
+        ints.setAtIndex(JAVA_INT, 1, 1);
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try (Arena upcalls = Arena.ofConfined()) {
+                sortWaiting(ints, upcalls, inCall, stopped); // qsort holds the segment's arena meanwhile
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        assertTrue(inCall.await(10, TimeUnit.SECONDS));
+
+        Leaks leaks = stopping.release();
+        assertEquals(1, leaks.arenas());
+        assertEquals(8, leaks.arenaBytes());
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> arena.allocate(8));
+        assertEquals("this SafeAlloc arena was closed because " + stopping.owner() + " stopped; its memory is freed",
+                late.getMessage());
+        assertEquals(8, allocator.stats().bytesInUse() - tb().bytesInUse()); // held until the close
+
+        stopped.countDown();
+        caller.join();
+        assertEquals(null, failed.get());
+        assertEquals(1, ints.getAtIndex(JAVA_INT, 0)); // sorted: the call ran on valid memory
+        arena.close();
+        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        assertThrows(IllegalStateException.class, () -> ints.get(JAVA_INT, 0));
+        arena.close(); // closed: a try-with-resources still gets through
+    }
+
+    /**
+     * An arena its bundle's stop revoked (a confined one of a running thread, a shared one a native
+     * call held) and that its user then drops without a close: the cleaner frees its blocks once its
+     * scope, and so every segment of it, is unreachable.
+     */
+    @Test
+    void aRevokedArenaThatIsDroppedIsFreedOnceUnreachable() throws Exception {
+        OwnerView stopping = allocator.open(new Owner(17, "dropping"));
+        CountDownLatch opened = new CountDownLatch(2);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread confinedUser = Thread.ofPlatform().start(() -> {
+            try {
+                stopping.confinedArena().allocate(40).fill((byte) 4); // arena and segment dropped at once
+                opened.countDown();
+                stopped.await(); // still running when the bundle stops: revoked, not freed
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        Thread nativeCaller = sortInASharedArenaNobodyCloses(stopping, opened, stopped, failed);
+        assertTrue(opened.await(10, TimeUnit.SECONDS));
+        Leaks leaks = stopping.release();
+        assertEquals(2, leaks.arenas());
+        assertEquals(48, leaks.arenaBytes());
+        assertEquals(48, allocator.stats().bytesInUse() - tb().bytesInUse());
+        stopped.countDown();
+        confinedUser.join();
+        nativeCaller.join();
+        nativeCaller = null; // the last that could reach the shared arena
+        assertEquals(null, failed.get());
+
+        for (int i = 0; i < 200 && allocator.stats().bytesInUse() - tb().bytesInUse() != 0; i++) {
+            SpareChunkTest.collectGarbage(); // the cleaner runs on its own thread after a collection
+            Thread.yield();
+        }
+        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (40 bytes) freed"),
+                log.lines.toString());
+        assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed"),
+                log.lines.toString());
+    }
+
+    /** A shared arena whose only segment a native call on a new thread holds until {@code stopped}; then dropped. */
+    private static Thread sortInASharedArenaNobodyCloses(OwnerView view, CountDownLatch inCall, CountDownLatch stopped,
+            AtomicReference<Throwable> failed) {
+        MemorySegment ints = view.sharedArena().allocate(JAVA_INT, 2);
+        return Thread.ofPlatform().start(() -> {
+            try (Arena upcalls = Arena.ofConfined()) {
+                sortWaiting(ints, upcalls, inCall, stopped);
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+    }
+
+    private static void sortWaiting(MemorySegment ints, Arena upcalls, CountDownLatch inCall, CountDownLatch stopped)
+            throws Throwable {
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.invoke.MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.ADDRESS, JAVA_LONG, JAVA_LONG,
+                        java.lang.foreign.ValueLayout.ADDRESS));
+        java.lang.invoke.MethodHandle compare = java.lang.invoke.MethodHandles.insertArguments(
+                java.lang.invoke.MethodHandles.lookup().findStatic(ArenaTest.class, "compareWaiting",
+                        java.lang.invoke.MethodType.methodType(int.class, CountDownLatch.class, CountDownLatch.class,
+                                MemorySegment.class, MemorySegment.class)), 0, inCall, stopped);
+        java.lang.foreign.AddressLayout intPointer = java.lang.foreign.ValueLayout.ADDRESS.withTargetLayout(JAVA_INT);
+        MemorySegment comparator = linker.upcallStub(compare,
+                java.lang.foreign.FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
+        qsort.invokeExact(ints, 2L, 4L, comparator);
+    }
+
+    private static int compareWaiting(CountDownLatch inCall, CountDownLatch stopped, MemorySegment a, MemorySegment b)
+            throws InterruptedException {
+        inCall.countDown();
+        stopped.await();
+        return Integer.compare(a.get(JAVA_INT, 0), b.get(JAVA_INT, 0));
+    }
+
+    /**
      * A thread keeps its ledgers in a thread-local map, whose entry is dropped only once the
      * allocator (the entry's key) is unreachable: if the ledger still reached its arenas' lists, the
      * thread would keep a dropped allocator for its whole life. So the stop forgets the arenas.
