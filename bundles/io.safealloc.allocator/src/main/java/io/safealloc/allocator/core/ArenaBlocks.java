@@ -40,8 +40,8 @@ final class ArenaBlocks implements Runnable {
     private long firstSize;
     private long[] more;
     private int malloced;
-    /** Whether the first block is its confined arena's thread's spare chunk: lent, never freed here. */
-    private boolean firstIsSpare;
+    /** The spare chunk its first block is (its confined arena's thread's: lent, never freed here), or {@code null}. */
+    private SpareChunk spare;
     /** Allocations handed out, and their accounted bytes. */
     private int count;
     private long bytes;
@@ -60,10 +60,10 @@ final class ArenaBlocks implements Runnable {
     }
 
     /** The first block: its confined arena's thread's spare chunk ({@link SpareChunk}), given back when the arena closes. */
-    void addSpare(long address, long size) {
+    void addSpare(SpareChunk lent, long address, long size) {
         firstAddress = address;
         firstSize = size;
-        firstIsSpare = true;
+        spare = lent;
         malloced = 1;
     }
 
@@ -150,10 +150,12 @@ final class ArenaBlocks implements Runnable {
         }
         FREED.setRelease(this, true); // before the frees: the registry skips the arena from now on
         if (malloced > 0) {
-            if (!firstIsSpare) {
+            if (spare == null) {
                 arenas.free(firstAddress, firstSize);
             } else if (onArenaThread) {
-                creditTo.thread.spare.giveBack(); // the arena's segments are dead: its thread's next arena takes it
+                spare.giveBack(); // the arena's segments are dead: its thread's next arena takes it
+            } else {
+                spare.unpin(); // its thread ended, or dropped the arena: the spare stays lent, the allocator may go
             }
         }
         for (int i = 0; i < (malloced - 1) * 2; i += 2) {

@@ -105,7 +105,7 @@ final class ConfinedSafeArena extends SafeArena {
             long newSize = chunkSize == 0 ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
             long address = chunkSize == 0 && blocks.isEmpty() ? arenas().lendSpare(ledger.thread) : 0;
             if (address != 0) {
-                blocks.addSpare(address, newSize);
+                blocks.addSpare(ledger.thread.spare, address, newSize);
             } else {
                 address = arenas().mallocChunk(newSize);
                 if (address == 0) {

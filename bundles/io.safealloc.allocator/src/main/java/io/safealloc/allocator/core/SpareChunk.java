@@ -30,9 +30,10 @@ import java.util.function.Supplier;
  *
  * <p>An arena closed elsewhere than on its thread (its owner's release after the thread ended, or
  * the cleaner once a revoked arena was dropped) does not give the spare back: it stays lent, and
- * the thread takes its first chunks from {@code malloc} from then on.
+ * the thread takes its first chunks from {@code malloc} from then on. That closer only drops the
+ * pin ({@link #unpin}), since no segment of that arena can be read any more.
  *
- * <p>Not thread-safe: only its thread calls it.
+ * <p>Not thread-safe: only its thread calls it, but for {@link #unpin}.
  */
 final class SpareChunk {
 
@@ -88,6 +89,15 @@ final class SpareChunk {
     void giveBack() {
         pin = null;
         lent = false;
+    }
+
+    /**
+     * Drops the pin of a spare whose borrower was closed elsewhere than on its thread, which then
+     * never lends it again ({@link #lend} stops at {@code lent}, before the pin): so this store from
+     * another thread races with nothing, and a dropped allocator is not kept for the thread's life.
+     */
+    void unpin() {
+        pin = null;
     }
 
     /** @return whether it is made and not lent (tests) */

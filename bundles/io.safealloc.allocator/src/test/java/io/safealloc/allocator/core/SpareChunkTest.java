@@ -70,6 +70,19 @@ class SpareChunkTest {
         assertNull(pin.get(), "a spare given back must not keep a dropped allocator");
     }
 
+    @Test
+    void aSpareWhoseBorrowerClosedElsewhereStaysLentAndLetsItsPinGo() {
+        SpareChunk spare = new SpareChunk();
+        spare.lend(maker, null);
+        WeakReference<Object> pin = lendWithAPinNobodyElseHolds(spare);
+
+        spare.unpin(); // the borrower was closed by another thread (its thread ended, or the cleaner)
+        collectGarbage();
+        assertNull(pin.get(), "a spare that is never given back must not keep a dropped allocator");
+        assertEquals(0, spare.lend(maker, new Object())); // still lent: never handed out again
+        assertFalse(spare.isFree());
+    }
+
     private static WeakReference<Object> lendWithAPinNobodyElseHolds(SpareChunk spare) {
         Object pin = new Object();
         assertTrue(spare.lend(SpareChunk::make, pin) != 0);
