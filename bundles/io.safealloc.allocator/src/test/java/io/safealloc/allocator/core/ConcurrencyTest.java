@@ -167,7 +167,7 @@ class ConcurrencyTest {
     void closingAnOwnerWhileItsThreadsOpenArenasMissesNone() throws Exception {
         FaultInjectingBackend libc = FaultInjectingBackend.reliable();
         SafeAllocator a = TestAllocators.failing(libc, Safety.FAST);
-        for (int round = 0; round < 100; round++) {
+        for (int round = 0; round < 300; round++) {
             OwnerView view = a.open(new Owner(round, "opening"));
             CountDownLatch started = new CountDownLatch(2);
             CountDownLatch released = new CountDownLatch(1);
