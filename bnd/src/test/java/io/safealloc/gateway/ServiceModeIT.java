@@ -30,12 +30,18 @@ class ServiceModeIT {
             System.out.println("gateway ready after " + gateway.millisSinceStart() + " ms (process start to banner)");
 
             // Measured, not synchronised on: the CPU the process uses in two quiet seconds with stdin
-            // at its end. A shell spinning on end of input (jline 3.21 did) keeps a core busy: 2 s;
-            // the JIT compilers still finishing the start-up work stay well below one.
-            Duration before = gateway.handle().info().totalCpuDuration().orElseThrow();
-            Thread.sleep(2000);
-            Duration used = gateway.handle().info().totalCpuDuration().orElseThrow().minus(before);
-            assertTrue(used.toMillis() < 1000, "CPU used in 2 s while idle: " + used);
+            // at its end. A shell spinning on end of input (jline 3.21 did) keeps a core busy: 2 s in
+            // every window. The JIT compilers still finishing the start-up work stay below one, but
+            // not always in the first window on a busy machine (1.03 s once), so the quietest of up
+            // to three windows counts.
+            List<Duration> windows = new java.util.ArrayList<>();
+            for (int i = 0; i < 3 && (windows.isEmpty() || windows.getLast().toMillis() >= 1000); i++) {
+                Duration before = gateway.handle().info().totalCpuDuration().orElseThrow();
+                Thread.sleep(2000);
+                windows.add(gateway.handle().info().totalCpuDuration().orElseThrow().minus(before));
+            }
+            System.out.println("CPU used while idle, per 2 s window: " + windows);
+            assertTrue(windows.getLast().toMillis() < 1000, "CPU used in 2 s windows while idle: " + windows);
             assertTrue(gateway.isAlive(), gateway::transcriptText);
 
             gateway.terminate();
