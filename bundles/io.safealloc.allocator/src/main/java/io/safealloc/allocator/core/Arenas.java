@@ -213,11 +213,11 @@ final class Arenas {
     }
 
     /**
-     * @return the address of {@code thread}'s spare first chunk ({@link ConfinedSafeArena#FIRST_CHUNK}
+     * @return the address of a thread's {@code spare} first chunk ({@link ConfinedSafeArena#FIRST_CHUNK}
      *     bytes), now lent to the caller; 0 when there is none to lend
      */
-    long lendSpare(ThreadLedger thread) {
-        return thread.spare.lend(spareChunks, ledgers.threadLocalKey());
+    long lendSpare(SpareChunk spare) {
+        return spare.lend(spareChunks, ledgers.threadLocalKey());
     }
 
     /** @return {@code malloc(size)} for an arena's chunk, 0 when it failed */

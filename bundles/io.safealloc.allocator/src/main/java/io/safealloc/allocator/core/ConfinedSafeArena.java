@@ -103,9 +103,10 @@ final class ConfinedSafeArena extends SafeArena {
         long need = Math.max(16, (size + 15) & -16);
         if (chunkUsed + need > chunkSize) {
             long newSize = chunkSize == 0 ? FIRST_CHUNK : Math.min(chunkSize * 4, MAX_CHUNK);
-            long address = chunkSize == 0 && blocks.isEmpty() ? arenas().lendSpare(ledger.thread) : 0;
+            SpareChunk spare = ledger.thread.spare;
+            long address = chunkSize == 0 && blocks.isEmpty() ? arenas().lendSpare(spare) : 0;
             if (address != 0) {
-                blocks.addSpare(ledger.thread.spare, address, newSize);
+                blocks.addSpare(spare, address, newSize);
             } else {
                 address = arenas().mallocChunk(newSize);
                 if (address == 0) {

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * thread but its own ever touches it. It is the allocator's overhead, as a chunk's unused tail is:
  * never booked; what an arena books is what was asked for. It is made at the thread's second
  * request, so a thread that opens one arena only never pays for it; if it cannot be made (an
- * {@link OutOfMemoryError}: the heap, or the JVM's direct memory limit) the thread goes on without.
+ * {@link OutOfMemoryError}: the heap, or the JVM's direct memory limit; or any other exception of
+ * the maker) the thread goes on without, and the caller, which booked its block already, is never
+ * thrown at.
  *
  * <p>While it is lent, its thread keeps it reachable: a segment can outlive its arena object (and
  * the whole allocator), and the collector must not free the memory under a segment that can still
@@ -76,7 +78,7 @@ final class SpareChunk {
         MemorySegment made;
         try {
             made = maker.get();
-        } catch (OutOfMemoryError noRoom) { // an optimisation only: the thread's arenas use malloc
+        } catch (OutOfMemoryError | RuntimeException noSpare) { // an optimisation only: the arenas use malloc
             unavailable = true;
             return false;
         }

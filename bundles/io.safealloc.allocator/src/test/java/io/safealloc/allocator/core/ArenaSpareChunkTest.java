@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.safealloc.api.Recovery;
 
@@ -111,12 +113,17 @@ class ArenaSpareChunkTest {
         assertEquals(2, libc.calls()); // the spare went back to the thread with the outer arena's close
     }
 
-    @Test
-    void aSpareThatCannotBeMadeLeavesTheThreadOnMalloc() {
+    /** Whatever the maker throws, after the block was booked: the arena goes on with malloc, the books stay exact. */
+    @ParameterizedTest(name = "the maker throws {0}")
+    @ValueSource(strings = {"OutOfMemoryError", "IllegalStateException"})
+    void aSpareThatCannotBeMadeLeavesTheThreadOnMalloc(String thrown) {
         view.release();
         allocator = allocator(() -> {
             made.incrementAndGet();
-            throw new OutOfMemoryError("Cannot reserve 1024 bytes of direct buffer memory");
+            if (thrown.equals("OutOfMemoryError")) {
+                throw new OutOfMemoryError("Cannot reserve 1024 bytes of direct buffer memory");
+            }
+            throw new IllegalStateException("no spare today");
         });
         view = allocator.open(new Owner(6, "no spare"));
         for (int i = 0; i < 4; i++) {

@@ -1,5 +1,6 @@
 package io.safealloc.allocator.core;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,9 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -381,13 +388,7 @@ class ArenaTest {
         CountDownLatch inCall = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread caller = Thread.ofPlatform().start(() -> {
-            try (Arena upcalls = Arena.ofConfined()) {
-                sortWaiting(ints, upcalls, inCall, stopped); // qsort holds the segment's arena meanwhile
-            } catch (Throwable t) {
-                failed.set(t);
-            }
-        });
+        Thread caller = startSortWaiting(ints, inCall, stopped, failed); // qsort holds the segment's arena meanwhile
         assertTrue(inCall.await(10, TimeUnit.SECONDS));
 
         Leaks leaks = stopping.release();
@@ -454,30 +455,32 @@ class ArenaTest {
     /** A shared arena whose only segment a native call on a new thread holds until {@code stopped}; then dropped. */
     private static Thread sortInASharedArenaNobodyCloses(OwnerView view, CountDownLatch inCall, CountDownLatch stopped,
             AtomicReference<Throwable> failed) {
-        MemorySegment ints = view.sharedArena().allocate(JAVA_INT, 2);
+        return startSortWaiting(view.sharedArena().allocate(JAVA_INT, 2), inCall, stopped, failed);
+    }
+
+    /**
+     * Starts a thread that sorts the two ints with libc's {@code qsort}, whose comparator (an
+     * upcall) counts {@code inCall} down and waits for {@code stopped}: meanwhile the native call
+     * holds the segment's arena. What the thread throws goes to {@code failed}.
+     */
+    private static Thread startSortWaiting(MemorySegment ints, CountDownLatch inCall, CountDownLatch stopped,
+            AtomicReference<Throwable> failed) {
         return Thread.ofPlatform().start(() -> {
             try (Arena upcalls = Arena.ofConfined()) {
-                sortWaiting(ints, upcalls, inCall, stopped);
+                Linker linker = Linker.nativeLinker();
+                MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                        FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+                MethodHandle compare = MethodHandles.insertArguments(MethodHandles.lookup().findStatic(ArenaTest.class,
+                        "compareWaiting", MethodType.methodType(int.class, CountDownLatch.class, CountDownLatch.class,
+                                MemorySegment.class, MemorySegment.class)), 0, inCall, stopped);
+                AddressLayout intPointer = ADDRESS.withTargetLayout(JAVA_INT);
+                MemorySegment comparator = linker.upcallStub(compare,
+                        FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
+                qsort.invokeExact(ints, 2L, 4L, comparator);
             } catch (Throwable t) {
                 failed.set(t);
             }
         });
-    }
-
-    private static void sortWaiting(MemorySegment ints, Arena upcalls, CountDownLatch inCall, CountDownLatch stopped)
-            throws Throwable {
-        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-        java.lang.invoke.MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
-                java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.ADDRESS, JAVA_LONG, JAVA_LONG,
-                        java.lang.foreign.ValueLayout.ADDRESS));
-        java.lang.invoke.MethodHandle compare = java.lang.invoke.MethodHandles.insertArguments(
-                java.lang.invoke.MethodHandles.lookup().findStatic(ArenaTest.class, "compareWaiting",
-                        java.lang.invoke.MethodType.methodType(int.class, CountDownLatch.class, CountDownLatch.class,
-                                MemorySegment.class, MemorySegment.class)), 0, inCall, stopped);
-        java.lang.foreign.AddressLayout intPointer = java.lang.foreign.ValueLayout.ADDRESS.withTargetLayout(JAVA_INT);
-        MemorySegment comparator = linker.upcallStub(compare,
-                java.lang.foreign.FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
-        qsort.invokeExact(ints, 2L, 4L, comparator);
     }
 
     private static int compareWaiting(CountDownLatch inCall, CountDownLatch stopped, MemorySegment a, MemorySegment b)
