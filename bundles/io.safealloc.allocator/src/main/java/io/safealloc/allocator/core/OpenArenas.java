@@ -21,30 +21,50 @@ import java.util.function.Consumer;
  * in flight and {@linkplain #awaitOpen waits} for it to be listed. A compare-and-set on a list
  * shared by the owner's threads would cost a fence as well, after those stores.
  *
+ * <p>The head is not a field of this object but of a small {@link Head} it refers to, which the
+ * sweep replaces by a new one every {@value #SWEEP_EVERY} pushes. This is for G1 (the default
+ * collector): storing a reference to a new object into an old one from another region costs its
+ * post-write barrier a full fence (JDK 25), and this list outlives its arenas, so pushing onto it
+ * directly paid one per open. A head made within the last {@value #SWEEP_EVERY} pushes of a busy
+ * thread is still young (eden or survivor), and a store into a young object skips that fence: only
+ * the replacement pays it, once per {@value #SWEEP_EVERY} opens. A thread that opens seldom may find
+ * its head promoted and pay the fence, seldom.
+ *
  * <p>Why walking is safe while the thread pushes and sweeps: arenas are only inserted at the head
  * (published by a release store), and only closed arenas are unlinked, by making a predecessor
  * skip them; an unlinked arena's own link is never changed, so a walk that stands on it still
- * reaches everything after it.
+ * reaches everything after it. A walk that read a head before it was replaced misses the arenas
+ * pushed since, as it would had it started earlier: the release, the one walk that must see them
+ * all, reads the head after {@link #awaitOpen}, whose acquire sees the replacement the open
+ * published before its {@link #endOpen}.
  */
 final class OpenArenas {
 
     /** A power of two (the count is masked, not divided). */
     private static final int SWEEP_EVERY = 64;
     private static final VarHandle HEAD;
+    private static final VarHandle ARENA;
     private static final VarHandle OPENING;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(OpenArenas.class, "head", SafeArena.class);
+            HEAD = lookup.findVarHandle(OpenArenas.class, "head", Head.class);
+            ARENA = lookup.findVarHandle(Head.class, "arena", SafeArena.class);
             OPENING = lookup.findVarHandle(OpenArenas.class, "opening", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    @SuppressWarnings("unused") // through HEAD
-    private SafeArena head;
+    /** The arena last pushed, boxed so that the box stays young (see above). */
+    private static final class Head {
+        @SuppressWarnings("unused") // through ARENA
+        SafeArena arena;
+    }
+
+    /** Written by the list's thread only (but for {@link #clear}, once no open can follow). */
+    private Head head = new Head();
     /** Set while its thread opens an arena, from before it reads the owner's state until the arena is listed. */
     private volatile boolean opening;
     private int pushes;
@@ -80,19 +100,24 @@ final class OpenArenas {
 
     /** Lists an arena (the writing thread only, between {@link #beginOpen} and {@link #endOpen}). */
     void add(SafeArena arena) {
-        SafeArena next = head;
+        Head top = head;
+        SafeArena next = top.arena;
         while (next != null && !next.isOpen()) {
             next = next.next;
         }
         arena.next = next;
-        HEAD.setRelease(this, arena);
+        ARENA.setRelease(top, arena);
         if ((++pushes & (SWEEP_EVERY - 1)) == 0) {
-            sweep();
+            sweep(arena);
         }
     }
 
-    private void sweep() {
-        for (SafeArena at = head; at != null;) {
+    /** Unlinks the closed arenas below {@code top}, the arena just pushed, and puts it in a new head. */
+    private void sweep(SafeArena top) {
+        Head fresh = new Head();
+        fresh.arena = top;
+        HEAD.setRelease(this, fresh);
+        for (SafeArena at = top; at != null;) {
             SafeArena next = at.next;
             while (next != null && !next.isOpen()) {
                 next = next.next;
@@ -108,12 +133,17 @@ final class OpenArenas {
      * threads: thread-local map, ledger, this list, a closed arena, the allocator.
      */
     void clear() {
-        HEAD.setRelease(this, null);
+        HEAD.setRelease(this, new Head());
+    }
+
+    /** @return the arena last pushed (any thread) */
+    private SafeArena top() {
+        return (SafeArena) ARENA.getAcquire((Head) HEAD.getAcquire(this));
     }
 
     /** @return whether an arena in it may still be open */
     boolean anyOpen() {
-        for (SafeArena at = (SafeArena) HEAD.getAcquire(this); at != null; at = at.next) {
+        for (SafeArena at = top(); at != null; at = at.next) {
             if (at.isOpen()) {
                 return true;
             }
@@ -123,7 +153,7 @@ final class OpenArenas {
 
     /** Hands every arena that is open now (and maybe some that are closing) to {@code action}. */
     void forEachOpen(Consumer<SafeArena> action) {
-        for (SafeArena at = (SafeArena) HEAD.getAcquire(this); at != null; at = at.next) {
+        for (SafeArena at = top(); at != null; at = at.next) {
             if (at.isOpen()) {
                 action.accept(at);
             }

@@ -627,4 +627,26 @@ class ArenaTest {
         assertEquals(0, tb().bytesInUse());
         assertTrue(view.holdings().isEmpty());
     }
+
+    @Test
+    void anOwnerReleasedAfterManyOpensClosesEveryArenaStillOpen() {
+        OwnerView busy = allocator.open(new Owner(12, "busy"));
+        List<Arena> open = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) { // many times the pushes after which the list's head is replaced
+            Arena a = i % 3 == 0 ? busy.sharedArena() : busy.confinedArena();
+            open.add(a);
+            a.allocate(8);
+            if (i % 2 == 1) {
+                open.remove(open.size() / 2).close();
+            }
+        }
+        busy.close();
+        Leaks leaks = released.getLast();
+        assertEquals(open.size(), leaks.arenas());
+        assertEquals(open.size() * 8L, leaks.arenaBytes());
+        assertTrue(allocator.stats().bundles().stream().noneMatch(b -> b.bundleName().equals("busy") && b.bytesInUse() != 0));
+        for (Arena a : open) {
+            assertFalse(a.scope().isAlive(), a.toString());
+        }
+    }
 }
