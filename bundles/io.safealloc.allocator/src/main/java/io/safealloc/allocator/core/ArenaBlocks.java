@@ -32,6 +32,7 @@ final class ArenaBlocks implements Runnable {
         }
     }
 
+    /** Also what keeps a lent spare reachable from its thread ({@link #addSpare}). */
     final Arenas arenas;
     final Account account;
     // What was taken from malloc: the first block in two fields (an arena of one chunk allocates no
@@ -59,7 +60,13 @@ final class ArenaBlocks implements Runnable {
         return malloced == 0;
     }
 
-    /** The first block: its confined arena's thread's spare chunk ({@link SpareChunk}), given back when the arena closes. */
+    /**
+     * The first block: its confined arena's thread's spare chunk ({@link SpareChunk}), given back
+     * when the arena closes. Until then the spare must stay reachable from its thread, and it does
+     * through this: this reaches the allocator's thread-local key ({@link #arenas}, its ledgers),
+     * and while the arena may be read, this is reachable from the thread (its list of open arenas)
+     * or from the cleaner (an arena its owner's release revoked, and took off the list).
+     */
     void addSpare(SpareChunk lent, long address, long size) {
         firstAddress = address;
         firstSize = size;
@@ -154,8 +161,6 @@ final class ArenaBlocks implements Runnable {
                 arenas.free(firstAddress, firstSize);
             } else if (onArenaThread) {
                 spare.giveBack(); // the arena's segments are dead: its thread's next arena takes it
-            } else {
-                spare.unpin(); // its thread ended, or dropped the arena: the spare stays lent, the allocator may go
             }
         }
         for (int i = 0; i < (malloced - 1) * 2; i += 2) {

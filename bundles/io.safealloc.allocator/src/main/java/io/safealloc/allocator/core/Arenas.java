@@ -217,7 +217,7 @@ final class Arenas {
      *     bytes), now lent to the caller; 0 when there is none to lend
      */
     long lendSpare(SpareChunk spare) {
-        return spare.lend(spareChunks, ledgers.threadLocalKey());
+        return spare.lend(spareChunks);
     }
 
     /** @return {@code malloc(size)} for an arena's chunk, 0 when it failed */

@@ -198,7 +198,8 @@ final class ConfinedSafeArena extends SafeArena {
             revoked = true; // a later close() by its thread is then a no-op, as after any release
             try {
                 closeRevoked();
-            } catch (IllegalStateException inUse) {
+            } catch (IllegalStateException inUse) { // a native call holds it (the release runs in its upcall)
+                arenas().freeWhenUnreachable(scope.scope(), blocks);
                 return new ArenaLeak(count, bytes, false);
             }
             return new ArenaLeak(count, bytes, true);

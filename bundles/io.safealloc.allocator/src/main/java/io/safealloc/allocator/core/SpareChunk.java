@@ -21,27 +21,25 @@ import java.util.function.Supplier;
  * the maker) the thread goes on without, and the caller, which booked its block already, is never
  * thrown at.
  *
- * <p>While it is lent, its thread keeps it reachable: a segment can outlive its arena object (and
- * the whole allocator), and the collector must not free the memory under a segment that can still
- * be read. The thread reaches it through its thread-local map, whose entry for the allocator's
- * ledgers holds the thread's ledger, which holds this; such an entry is dropped once its key (the
- * allocator's {@link ThreadLocal}) is unreachable, so while lent this refers to that key
- * ({@link #lend}'s {@code pin}). A thread that has ended cannot read its confined segments any
- * more, so the chunk may go with it. Given back, the pin goes, so that a dropped allocator is not
- * kept by its threads.
+ * <p>While it is lent, its thread must keep it reachable: a segment can outlive its arena object
+ * (and the whole allocator), and the collector must not free the memory under a segment that can
+ * still be read. The thread reaches it through its thread-local map, whose entry for the
+ * allocator's ledgers holds the thread's ledger, which holds this; such an entry is dropped once
+ * its key (the allocator's {@link ThreadLocal}) is unreachable, so the borrower reaches that key
+ * while it holds this (see {@link ArenaBlocks#addSpare}); this does not refer to it, so that a
+ * dropped allocator is not kept by its threads, and so that lending stores no reference into this
+ * old object (G1 charges such a store a fence). A thread that has ended cannot read its confined
+ * segments any more, so the chunk may go with it.
  *
  * <p>An arena closed elsewhere than on its thread (its owner's release after the thread ended, or
  * the cleaner once a revoked arena was dropped) does not give the spare back: it stays lent, and
- * the thread takes its first chunks from {@code malloc} from then on. That closer only drops the
- * pin ({@link #unpin}), since no segment of that arena can be read any more.
+ * the thread takes its first chunks from {@code malloc} from then on.
  *
- * <p>Not thread-safe: only its thread calls it, but for {@link #unpin}.
+ * <p>Not thread-safe: only its thread calls it.
  */
 final class SpareChunk {
 
     private MemorySegment segment; // keeps the chunk alive: its automatic arena frees it with this
-    /** While lent: the key of the thread-local entry that holds this (see above). */
-    private Object pin;
     private long address;
     private boolean lent;
     private boolean requested;
@@ -54,18 +52,16 @@ final class SpareChunk {
 
     /**
      * @param maker makes the spare ({@link #make} but in tests)
-     * @param pin the key of the thread-local entry that holds this, kept while lent
      * @return the spare's address, lent to the caller until {@link #giveBack}; 0 when it is lent
      *     already, not made yet (the thread's first request), or cannot be made
      */
-    long lend(Supplier<MemorySegment> maker, Object pin) {
+    long lend(Supplier<MemorySegment> maker) {
         if (lent) {
             return 0;
         }
         if (segment == null && !make(maker)) {
             return 0;
         }
-        this.pin = pin;
         lent = true;
         return address;
     }
@@ -89,17 +85,7 @@ final class SpareChunk {
 
     /** The arena it was lent to closed on this thread (its segments are dead). */
     void giveBack() {
-        pin = null;
         lent = false;
-    }
-
-    /**
-     * Drops the pin of a spare whose borrower was closed elsewhere than on its thread, which then
-     * never lends it again ({@link #lend} stops at {@code lent}, before the pin): so this store from
-     * another thread races with nothing, and a dropped allocator is not kept for the thread's life.
-     */
-    void unpin() {
-        pin = null;
     }
 
     /** @return whether it is made and not lent (tests) */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -132,6 +135,44 @@ class ArenaSpareChunkTest {
         assertEquals(1, made.get());
         assertEquals(4, libc.calls());
         assertEquals(4, libc.frees());
+    }
+
+    /**
+     * The spare lives as long as its thread's thread-local entry, which goes once the allocator
+     * (the entry's key) is unreachable. An open arena's segment can outlive every reference to the
+     * allocator, so while an arena holds the spare, the thread must keep the key (through its list
+     * of open arenas); ArenaTest shows that a thread keeps nothing once the owner is released.
+     */
+    @Test
+    void whileAnOpenArenaHoldsTheSpareItsThreadKeepsTheAllocatorsKey() throws Exception {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            MemorySegment[] segment = new MemorySegment[1];
+            WeakReference<Object> key = openOnTheSpareAndDropTheAllocator(segment);
+            SpareChunkTest.collectGarbage();
+            List<ThreadLocal<Object>> others = new ArrayList<>();
+            for (int i = 0; i < 200; i++) { // more entries: the map rehashes and drops entries whose key went
+                ThreadLocal<Object> other = new ThreadLocal<>();
+                other.set(i);
+                others.add(other);
+            }
+            SpareChunkTest.collectGarbage();
+            outcome.set(key.get() != null && segment[0].get(JAVA_LONG, 0) == 0x5AFE ? "kept" : "collected");
+            others.forEach(ThreadLocal::remove);
+        });
+        thread.join();
+        assertEquals("kept", outcome.get());
+    }
+
+    /** Leaves an open arena whose block is the thread's spare; {@code segment[0]} gets its segment, the rest is dropped. */
+    private static WeakReference<Object> openOnTheSpareAndDropTheAllocator(MemorySegment[] segment) {
+        SafeAllocator a = SafeAllocator.builder().silent().build();
+        OwnerView v = a.open(new Owner(9, "dropped"));
+        v.confinedArena().close(); // asks for the spare: the next arena takes it
+        segment[0] = v.confinedArena().allocate(64);
+        segment[0].set(JAVA_LONG, 0, 0x5AFE);
+        assertEquals(false, a.ledgers().of(v.account()).thread.spare.isFree());
+        return new WeakReference<>(a.ledgers().threadLocalKey());
     }
 
     @Test

@@ -452,6 +452,74 @@ class ArenaTest {
                 log.lines.toString());
     }
 
+    /**
+     * The bundle stops while its thread is inside a native call that holds one of the thread's own
+     * confined arenas (the stop runs in the call's upcall, on that thread): the arena cannot close
+     * there, so it is revoked, and once its thread drops it the cleaner frees it. Its block is the
+     * thread's spare chunk, which the cleaner must not hand to libc's free (it would abort).
+     */
+    @Test
+    void aConfinedArenaANativeCallOnItsOwnThreadHoldsWhenItsBundleStopsIsFreedOnceDropped() throws Exception {
+        OwnerView stopping = allocator.open(new Owner(18, "upcall"));
+        AtomicReference<Leaks> leaks = new AtomicReference<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread user = Thread.ofPlatform().start(() -> {
+            try {
+                stopping.confinedArena().close(); // asks for the thread's spare: the next arena takes it
+                sortStoppingTheBundleInTheComparator(stopping, leaks, failed);
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        user.join();
+        assertEquals(null, failed.get());
+        assertEquals(1, leaks.get().arenas());
+        assertEquals(8, leaks.get().arenaBytes());
+        user = null; // the arena and its segment were dropped with the thread's frames
+
+        for (int i = 0; i < 200 && allocator.stats().bytesInUse() - tb().bytesInUse() != 0; i++) {
+            SpareChunkTest.collectGarbage(); // the cleaner runs on its own thread after a collection
+            Thread.yield();
+        }
+        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed"),
+                log.lines.toString());
+    }
+
+    /** Sorts two ints of a new confined arena with {@code qsort}, whose comparator stops the bundle; then drops the arena. */
+    private static void sortStoppingTheBundleInTheComparator(OwnerView view, AtomicReference<Leaks> leaks,
+            AtomicReference<Throwable> failed) throws Throwable {
+        Arena arena = view.confinedArena();
+        MemorySegment ints = arena.allocate(JAVA_INT, 2);
+        ints.setAtIndex(JAVA_INT, 0, 2);
+        ints.setAtIndex(JAVA_INT, 1, 1);
+        try (Arena upcalls = Arena.ofConfined()) {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+            MethodHandle compare = MethodHandles.insertArguments(MethodHandles.lookup().findStatic(ArenaTest.class,
+                    "compareStopping", MethodType.methodType(int.class, OwnerView.class, AtomicReference.class,
+                            AtomicReference.class, MemorySegment.class, MemorySegment.class)), 0, view, leaks, failed);
+            AddressLayout intPointer = ADDRESS.withTargetLayout(JAVA_INT);
+            MemorySegment comparator = linker.upcallStub(compare,
+                    FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
+            qsort.invokeExact(ints, 2L, 4L, comparator);
+        }
+        assertEquals(1, ints.getAtIndex(JAVA_INT, 0)); // sorted: the call ran on valid memory
+    }
+
+    private static int compareStopping(OwnerView view, AtomicReference<Leaks> leaks, AtomicReference<Throwable> failed,
+            MemorySegment a, MemorySegment b) {
+        try { // nothing may escape an upcall: the JVM would exit
+            if (leaks.get() == null) {
+                leaks.set(view.release());
+            }
+        } catch (Throwable t) {
+            failed.set(t);
+        }
+        return Integer.compare(a.get(JAVA_INT, 0), b.get(JAVA_INT, 0));
+    }
+
     /** A shared arena whose only segment a native call on a new thread holds until {@code stopped}; then dropped. */
     private static Thread sortInASharedArenaNobodyCloses(OwnerView view, CountDownLatch inCall, CountDownLatch stopped,
             AtomicReference<Throwable> failed) {
