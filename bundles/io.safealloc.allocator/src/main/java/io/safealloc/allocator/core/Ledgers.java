@@ -65,8 +65,9 @@ final class Ledgers {
     }
 
     /**
-     * @return the key of the thread-local entries that hold the threads' ledgers: what keeps a
-     *     thread's ledger reachable from the thread once nothing else refers to this (see {@link SpareChunk})
+     * @return the key of the thread-local entries that hold the threads' ledgers: what must stay
+     *     reachable for a thread's ledger to stay reachable from the thread once nothing else refers
+     *     to this (tests; see {@link SpareChunk} for who keeps it)
      */
     Object threadLocalKey() {
         return mine;
