@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -149,16 +147,8 @@ class ArenaSpareChunkTest {
         Thread thread = Thread.ofPlatform().start(() -> {
             MemorySegment[] segment = new MemorySegment[1];
             WeakReference<Object> key = openOnTheSpareAndDropTheAllocator(segment);
-            SpareChunkTest.collectGarbage();
-            List<ThreadLocal<Object>> others = new ArrayList<>();
-            for (int i = 0; i < 200; i++) { // more entries: the map rehashes and drops entries whose key went
-                ThreadLocal<Object> other = new ThreadLocal<>();
-                other.set(i);
-                others.add(other);
-            }
-            SpareChunkTest.collectGarbage();
+            SpareChunkTest.dropStaleThreadLocals();
             outcome.set(key.get() != null && segment[0].get(JAVA_LONG, 0) == 0x5AFE ? "kept" : "collected");
-            others.forEach(ThreadLocal::remove);
         });
         thread.join();
         assertEquals("kept", outcome.get());

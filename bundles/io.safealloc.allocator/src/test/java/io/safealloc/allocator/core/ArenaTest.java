@@ -441,11 +441,7 @@ class ArenaTest {
         nativeCaller = null; // the last that could reach the shared arena
         assertEquals(null, failed.get());
 
-        for (int i = 0; i < 200 && allocator.stats().bytesInUse() - tb().bytesInUse() != 0; i++) {
-            SpareChunkTest.collectGarbage(); // the cleaner runs on its own thread after a collection
-            Thread.yield();
-        }
-        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        awaitTheCleaner();
         assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (40 bytes) freed"),
                 log.lines.toString());
         assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed"),
@@ -477,11 +473,7 @@ class ArenaTest {
         assertEquals(8, leaks.get().arenaBytes());
         user = null; // the arena and its segment were dropped with the thread's frames
 
-        for (int i = 0; i < 200 && allocator.stats().bytesInUse() - tb().bytesInUse() != 0; i++) {
-            SpareChunkTest.collectGarbage(); // the cleaner runs on its own thread after a collection
-            Thread.yield();
-        }
-        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        awaitTheCleaner();
         assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed"),
                 log.lines.toString());
     }
@@ -518,6 +510,15 @@ class ArenaTest {
             failed.set(t);
         }
         return Integer.compare(a.get(JAVA_INT, 0), b.get(JAVA_INT, 0));
+    }
+
+    /** Collects garbage until the cleaner freed what the owners but {@code tb} held; fails if it does not. */
+    private void awaitTheCleaner() {
+        for (int i = 0; i < 200 && allocator.stats().bytesInUse() - tb().bytesInUse() != 0; i++) {
+            SpareChunkTest.collectGarbage(); // the cleaner runs on its own thread after a collection
+            Thread.yield();
+        }
+        assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
     }
 
     /** A shared arena whose only segment a native call on a new thread holds until {@code stopped}; then dropped. */
@@ -568,16 +569,8 @@ class ArenaTest {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread thread = Thread.ofPlatform().start(() -> {
             WeakReference<SafeAllocator> dropped = useArenasStopAndDrop();
-            SpareChunkTest.collectGarbage(); // the thread-local entry's key goes, if nothing else holds it
-            List<ThreadLocal<Object>> others = new ArrayList<>();
-            for (int i = 0; i < 200; i++) { // more entries: the map rehashes and drops entries whose key went
-                ThreadLocal<Object> other = new ThreadLocal<>();
-                other.set(i);
-                others.add(other);
-            }
-            SpareChunkTest.collectGarbage();
+            SpareChunkTest.dropStaleThreadLocals(); // the thread-local entry's key goes, if nothing else holds it
             outcome.set(dropped.get() == null ? "collected" : "still reachable");
-            others.forEach(ThreadLocal::remove);
         });
         thread.join();
         assertEquals("collected", outcome.get());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -52,6 +54,22 @@ class SpareChunkTest {
         }
         assertEquals(1, made.get()); // once: an exception per arena would cost more than the malloc it saves
         assertFalse(spare.isFree());
+    }
+
+    /**
+     * Makes the calling thread's thread-local map drop the entries whose key was collected: a
+     * collection, then more entries (the map rehashes and drops them), then another collection.
+     */
+    static void dropStaleThreadLocals() {
+        collectGarbage();
+        List<ThreadLocal<Object>> others = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ThreadLocal<Object> other = new ThreadLocal<>();
+            other.set(i);
+            others.add(other);
+        }
+        collectGarbage();
+        others.forEach(ThreadLocal::remove);
     }
 
     /** Runs collections until an object that nothing refers to has been collected. */
