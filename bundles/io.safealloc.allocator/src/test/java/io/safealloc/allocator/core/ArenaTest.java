@@ -485,18 +485,9 @@ class ArenaTest {
         MemorySegment ints = arena.allocate(JAVA_INT, 2);
         ints.setAtIndex(JAVA_INT, 0, 2);
         ints.setAtIndex(JAVA_INT, 1, 1);
-        try (Arena upcalls = Arena.ofConfined()) {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
-                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
-            MethodHandle compare = MethodHandles.insertArguments(MethodHandles.lookup().findStatic(ArenaTest.class,
-                    "compareStopping", MethodType.methodType(int.class, OwnerView.class, AtomicReference.class,
-                            AtomicReference.class, MemorySegment.class, MemorySegment.class)), 0, view, leaks, failed);
-            AddressLayout intPointer = ADDRESS.withTargetLayout(JAVA_INT);
-            MemorySegment comparator = linker.upcallStub(compare,
-                    FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
-            qsort.invokeExact(ints, 2L, 4L, comparator);
-        }
+        sortTwoInts(ints, MethodHandles.insertArguments(MethodHandles.lookup().findStatic(ArenaTest.class,
+                "compareStopping", MethodType.methodType(int.class, OwnerView.class, AtomicReference.class,
+                        AtomicReference.class, MemorySegment.class, MemorySegment.class)), 0, view, leaks, failed));
         assertEquals(1, ints.getAtIndex(JAVA_INT, 0)); // sorted: the call ran on valid memory
     }
 
@@ -535,21 +526,27 @@ class ArenaTest {
     private static Thread startSortWaiting(MemorySegment ints, CountDownLatch inCall, CountDownLatch stopped,
             AtomicReference<Throwable> failed) {
         return Thread.ofPlatform().start(() -> {
-            try (Arena upcalls = Arena.ofConfined()) {
-                Linker linker = Linker.nativeLinker();
-                MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
-                        FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
-                MethodHandle compare = MethodHandles.insertArguments(MethodHandles.lookup().findStatic(ArenaTest.class,
+            try {
+                sortTwoInts(ints, MethodHandles.insertArguments(MethodHandles.lookup().findStatic(ArenaTest.class,
                         "compareWaiting", MethodType.methodType(int.class, CountDownLatch.class, CountDownLatch.class,
-                                MemorySegment.class, MemorySegment.class)), 0, inCall, stopped);
-                AddressLayout intPointer = ADDRESS.withTargetLayout(JAVA_INT);
-                MemorySegment comparator = linker.upcallStub(compare,
-                        FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
-                qsort.invokeExact(ints, 2L, 4L, comparator);
+                                MemorySegment.class, MemorySegment.class)), 0, inCall, stopped));
             } catch (Throwable t) {
                 failed.set(t);
             }
         });
+    }
+
+    /** Sorts the two ints with libc's {@code qsort}; {@code compare}, {@code int(MemorySegment, MemorySegment)}, is its comparator (an upcall). */
+    private static void sortTwoInts(MemorySegment ints, MethodHandle compare) throws Throwable {
+        try (Arena upcalls = Arena.ofConfined()) {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+            AddressLayout intPointer = ADDRESS.withTargetLayout(JAVA_INT);
+            MemorySegment comparator = linker.upcallStub(compare,
+                    FunctionDescriptor.of(JAVA_INT, intPointer, intPointer), upcalls);
+            qsort.invokeExact(ints, 2L, 4L, comparator);
+        }
     }
 
     private static int compareWaiting(CountDownLatch inCall, CountDownLatch stopped, MemorySegment a, MemorySegment b)
