@@ -179,6 +179,7 @@ final class ConfinedSafeArena extends SafeArena {
         scope.close(); // throws (nothing changed) while a native call holds one of its segments
         closed = true;
         blocks.freeAll(ledger, true); // after a release: or the cleaner did already
+        ledger.arenas.closed(this);
     }
 
     private void closeRevoked() {

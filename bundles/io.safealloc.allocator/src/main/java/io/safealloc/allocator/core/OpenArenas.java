@@ -112,6 +112,20 @@ final class OpenArenas {
         }
     }
 
+    /**
+     * Takes an arena its thread just closed off the top, if it is there (the writing thread only).
+     * Arenas mostly close in the reverse order of their opens (try-with-resources), so the list then
+     * holds no closed arena: none that would keep a dropped allocator reachable from the thread
+     * (thread-local map, ledger, this list, the arena, the allocator), and none for the next open
+     * to skip. One closed out of order stays until an open skips it or a sweep unlinks it.
+     */
+    void closed(SafeArena arena) {
+        Head top = head;
+        if (top.arena == arena) {
+            ARENA.setRelease(top, arena.next);
+        }
+    }
+
     /** Unlinks the closed arenas below {@code top}, the arena just pushed, and puts it in a new head. */
     private void sweep(SafeArena top) {
         Head fresh = new Head();

@@ -573,6 +573,34 @@ class ArenaTest {
         assertEquals("collected", outcome.get());
     }
 
+    /**
+     * The same without a stop: a thread that opened and closed arenas, one inside another, does not
+     * keep an allocator that was dropped (its list must not keep the closed arenas).
+     */
+    @Test
+    void closedArenasDoNotKeepADroppedAllocatorReachableFromTheirThread() throws Exception {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread thread = Thread.ofPlatform().start(() -> {
+            WeakReference<SafeAllocator> dropped = useArenasAndDrop();
+            SpareChunkTest.dropStaleThreadLocals();
+            outcome.set(dropped.get() == null ? "collected" : "still reachable");
+        });
+        thread.join();
+        assertEquals("collected", outcome.get());
+    }
+
+    private static WeakReference<SafeAllocator> useArenasAndDrop() {
+        SafeAllocator a = SafeAllocator.builder().silent().build();
+        OwnerView v = a.open(new Owner(19, "dropped unreleased"));
+        for (int i = 0; i < 3; i++) { // the second and third take the thread's spare
+            try (Arena outer = v.confinedArena(); Arena inner = v.confinedArena()) {
+                outer.allocate(64);
+                inner.allocate(64);
+            }
+        }
+        return new WeakReference<>(a);
+    }
+
     private static WeakReference<SafeAllocator> useArenasStopAndDrop() {
         SafeAllocator a = SafeAllocator.builder().silent().build();
         OwnerView v = a.open(new Owner(15, "dropped"));
