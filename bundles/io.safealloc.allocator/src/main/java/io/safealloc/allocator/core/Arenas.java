@@ -71,25 +71,23 @@ final class Arenas {
     }
 
     Arena confined(Account account) {
+        return open(account, false);
+    }
+
+    Arena shared(Account account) {
+        return open(account, true);
+    }
+
+    /** Opens an arena for {@code account} and lists it in the calling thread's {@link OpenArenas}. */
+    private SafeArena open(Account account, boolean shared) {
         AccountLedger ledger = ledgerOf(account);
         OpenArenas opened = ledger.arenas;
         opened.beginOpen();
         try {
             checkOpen(account);
-            ConfinedSafeArena arena = ConfinedSafeArena.open(this, account, ledger);
-            opened.add(arena);
-            return arena;
-        } finally {
-            opened.endOpen();
-        }
-    }
-
-    Arena shared(Account account) {
-        OpenArenas opened = ledgerOf(account).arenas;
-        opened.beginOpen();
-        try {
-            checkOpen(account);
-            SharedSafeArena arena = new SharedSafeArena(this, account);
+            SafeArena arena = shared
+                    ? new SharedSafeArena(this, account)
+                    : ConfinedSafeArena.open(this, account, ledger);
             opened.add(arena);
             return arena;
         } finally {

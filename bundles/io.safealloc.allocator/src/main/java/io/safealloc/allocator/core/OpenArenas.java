@@ -22,13 +22,13 @@ import java.util.function.Consumer;
  * shared by the owner's threads would cost a fence as well, after those stores.
  *
  * <p>The head is not a field of this object but of a small {@link Head} it refers to, which the
- * sweep replaces by a new one every {@value #SWEEP_EVERY} pushes. This is for G1 (the default
- * collector): storing a reference to a new object into an old one from another region costs its
- * post-write barrier a full fence (JDK 25), and this list outlives its arenas, so pushing onto it
- * directly paid one per open. A head made within the last {@value #SWEEP_EVERY} pushes of a busy
- * thread is still young (eden or survivor), and a store into a young object skips that fence: only
- * the replacement pays it, once per {@value #SWEEP_EVERY} opens. A thread that opens seldom may find
- * its head promoted and pay the fence, seldom.
+ * list replaces by a new one (holding the arena pushed) every {@value #SWEEP_EVERY} pushes. This is
+ * for G1 (the default collector): storing a reference to a new object into an old one from another
+ * region costs its post-write barrier a full fence (JDK 25), and this list outlives its arenas, so
+ * pushing onto it directly paid one per open. A head made within the last {@value #SWEEP_EVERY}
+ * pushes of a busy thread is still young (eden or survivor), and a store into a young object skips
+ * that fence: only the replacement pays it, once per {@value #SWEEP_EVERY} opens. A thread that
+ * opens seldom may find its head promoted and pay the fence, seldom.
  *
  * <p>Why walking is safe while the thread pushes and sweeps: arenas are only inserted at the head
  * (published by a release store), and only closed arenas are unlinked, by making a predecessor
@@ -106,10 +106,14 @@ final class OpenArenas {
             next = next.next;
         }
         arena.next = next;
-        ARENA.setRelease(top, arena);
-        if ((++pushes & (SWEEP_EVERY - 1)) == 0) {
-            sweep(arena);
+        if ((++pushes & (SWEEP_EVERY - 1)) != 0) {
+            ARENA.setRelease(top, arena);
+            return;
         }
+        Head fresh = new Head(); // before the arena is listed: an OutOfMemoryError here lists nothing
+        fresh.arena = arena;
+        HEAD.setRelease(this, fresh);
+        sweep(arena);
     }
 
     /**
@@ -126,11 +130,8 @@ final class OpenArenas {
         }
     }
 
-    /** Unlinks the closed arenas below {@code top}, the arena just pushed, and puts it in a new head. */
+    /** Unlinks the closed arenas below {@code top}, the arena just pushed. */
     private void sweep(SafeArena top) {
-        Head fresh = new Head();
-        fresh.arena = top;
-        HEAD.setRelease(this, fresh);
         for (SafeArena at = top; at != null;) {
             SafeArena next = at.next;
             while (next != null && !next.isOpen()) {
