@@ -20,6 +20,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -441,11 +442,8 @@ class ArenaTest {
         nativeCaller = null; // the last that could reach the shared arena
         assertEquals(null, failed.get());
 
-        awaitTheCleaner();
-        assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (40 bytes) freed"),
-                log.lines.toString());
-        assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed"),
-                log.lines.toString());
+        awaitTheCleaner("an arena left open by a stopped bundle was dropped: 1 blocks (40 bytes) freed",
+                "an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed");
     }
 
     /**
@@ -473,9 +471,7 @@ class ArenaTest {
         assertEquals(8, leaks.get().arenaBytes());
         user = null; // the arena and its segment were dropped with the thread's frames
 
-        awaitTheCleaner();
-        assertTrue(log.contains("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed"),
-                log.lines.toString());
+        awaitTheCleaner("an arena left open by a stopped bundle was dropped: 1 blocks (8 bytes) freed");
     }
 
     /** Sorts two ints of a new confined arena with {@code qsort}, whose comparator stops the bundle; then drops the arena. */
@@ -503,13 +499,23 @@ class ArenaTest {
         return Integer.compare(a.get(JAVA_INT, 0), b.get(JAVA_INT, 0));
     }
 
-    /** Collects garbage until the cleaner freed what the owners but {@code tb} held; fails if it does not. */
-    private void awaitTheCleaner() {
-        for (int i = 0; i < 200 && allocator.stats().bytesInUse() - tb().bytesInUse() != 0; i++) {
+    /**
+     * Collects garbage until the cleaner freed what the owners but {@code tb} held and logged each of
+     * {@code lines} (it logs after it credits the books); fails if it does not.
+     */
+    private void awaitTheCleaner(String... lines) {
+        for (int i = 0; i < 200 && !(cleanedUp() && Arrays.stream(lines).allMatch(log::contains)); i++) {
             SpareChunkTest.collectGarbage(); // the cleaner runs on its own thread after a collection
             Thread.yield();
         }
         assertEquals(0, allocator.stats().bytesInUse() - tb().bytesInUse());
+        for (String line : lines) {
+            assertTrue(log.contains(line), log.lines.toString());
+        }
+    }
+
+    private boolean cleanedUp() {
+        return allocator.stats().bytesInUse() - tb().bytesInUse() == 0;
     }
 
     /** A shared arena whose only segment a native call on a new thread holds until {@code stopped}; then dropped. */
